@@ -7,8 +7,7 @@ namespace mwauth {
 
 QDateTime Clock::now() const
 {
-    return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::floor(nowSeconds() * 1000.0)),
-                                          Qt::UTC);
+    return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::floor(nowSeconds() * 1000.0)), Qt::UTC);
 }
 
 double SystemClock::nowSeconds() const

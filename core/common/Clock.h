@@ -25,7 +25,9 @@ public:
 class FixedClock final : public Clock
 {
 public:
-    explicit FixedClock(double seconds = 0) : m_seconds(seconds) {}
+    explicit FixedClock(double seconds = 0)
+        : m_seconds(seconds)
+    { }
     double nowSeconds() const override { return m_seconds; }
     void set(double seconds) { m_seconds = seconds; }
     void advance(double seconds) { m_seconds += seconds; }

@@ -9,28 +9,28 @@ Q_NAMESPACE
 
 // What went wrong, as a machine-readable kind. The message says it for a person.
 enum class ErrorCode {
-    InvalidInput,          // an argument that cannot be right (empty, out of range)
-    MalformedBase64,       // base64url / base32 that does not decode
-    MalformedJson,         // JSON that does not parse or has the wrong shape
-    MalformedToken,        // a JWS/JWT that is not three well-formed parts
-    MalformedKey,          // a JWK or PEM that cannot be read
-    MalformedHeader,       // an HTTP header (Authorization: OAuth ...) that cannot be parsed
-    MalformedUrl,          // a URL that cannot be used
-    UnsupportedAlgorithm,  // alg "none", an unknown alg, a hash we do not offer
-    AlgorithmKeyMismatch,  // the alg does not fit the key (HS256 with an RSA key)
-    WeakKey,               // an RSA key under 2048 bits, an HMAC key too short
-    MissingPrivateKey,     // signing with a public key
-    NoMatchingKey,         // no key in a JWKS fits the token's kid/alg
-    BadSignature,          // the signature does not verify
-    Expired,               // exp is in the past (beyond leeway)
-    NotYetValid,           // nbf is in the future (beyond leeway)
-    IssuedInFuture,        // iat is in the future (beyond leeway)
+    InvalidInput, // an argument that cannot be right (empty, out of range)
+    MalformedBase64, // base64url / base32 that does not decode
+    MalformedJson, // JSON that does not parse or has the wrong shape
+    MalformedToken, // a JWS/JWT that is not three well-formed parts
+    MalformedKey, // a JWK or PEM that cannot be read
+    MalformedHeader, // an HTTP header (Authorization: OAuth ...) that cannot be parsed
+    MalformedUrl, // a URL that cannot be used
+    UnsupportedAlgorithm, // alg "none", an unknown alg, a hash we do not offer
+    AlgorithmKeyMismatch, // the alg does not fit the key (HS256 with an RSA key)
+    WeakKey, // an RSA key under 2048 bits, an HMAC key too short
+    MissingPrivateKey, // signing with a public key
+    NoMatchingKey, // no key in a JWKS fits the token's kid/alg
+    BadSignature, // the signature does not verify
+    Expired, // exp is in the past (beyond leeway)
+    NotYetValid, // nbf is in the future (beyond leeway)
+    IssuedInFuture, // iat is in the future (beyond leeway)
     WrongIssuer,
     WrongAudience,
     WrongNonce,
     MissingClaim,
-    Crypto,                // OpenSSL failed (the message carries its reason)
-    Io,                    // a file could not be read or written
+    Crypto, // OpenSSL failed (the message carries its reason)
+    Io, // a file could not be read or written
     Network,
     Timeout,
     Cancelled,

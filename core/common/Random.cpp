@@ -13,8 +13,7 @@ QByteArray Random::token(int count)
 
 QByteArray Random::unreservedString(int length)
 {
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
     static constexpr int alphabetSize = sizeof(alphabet) - 1; // 66
     // Rejection sampling keeps the distribution uniform: accept bytes < 198 (3 * 66).
     QByteArray out;
@@ -33,8 +32,7 @@ QByteArray Random::unreservedString(int length)
 QByteArray SystemRandom::bytes(int count)
 {
     QByteArray out(count, Qt::Uninitialized);
-    if (count > 0
-        && RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), count) != 1) {
+    if (count > 0 && RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), count) != 1) {
         // Without a working CSPRNG no secret we make is safe: stop rather than go on.
         qFatal("OpenSSL RAND_bytes failed: no secure random source");
     }

@@ -28,7 +28,9 @@ public:
 class FixedRandom final : public Random
 {
 public:
-    explicit FixedRandom(QByteArray pattern) : m_pattern(std::move(pattern)) {}
+    explicit FixedRandom(QByteArray pattern)
+        : m_pattern(std::move(pattern))
+    { }
     QByteArray bytes(int count) override;
 
 private:

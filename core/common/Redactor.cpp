@@ -15,15 +15,42 @@ const QString Redactor::mask = QStringLiteral("[redacted]");
 namespace {
 
 constexpr std::array secretNames = {
-    "password",          "passwd",           "retype",          "client_secret",
-    "code",              "code_verifier",    "access_token",    "refresh_token",
-    "id_token",          "token",            "secret",          "assertion",
-    "client_assertion",  "oauth_signature",  "oauth_token_secret", "oauth_verifier",
-    "oathtoken",         "otp",              "totp",            "recovery_code",
-    "logintoken",        "csrftoken",        "wpedittoken",     "private_key",
-    "d",                 "p",                "q",               "dp",
-    "dq",                "qi",               "k",               "consumer_secret",
-    "access_secret",     "token_secret",     "totp_secret",     "cookie",
+    "password",
+    "passwd",
+    "retype",
+    "client_secret",
+    "code",
+    "code_verifier",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "token",
+    "secret",
+    "assertion",
+    "client_assertion",
+    "oauth_signature",
+    "oauth_token_secret",
+    "oauth_verifier",
+    "oathtoken",
+    "otp",
+    "totp",
+    "recovery_code",
+    "logintoken",
+    "csrftoken",
+    "wpedittoken",
+    "private_key",
+    "d",
+    "p",
+    "q",
+    "dp",
+    "dq",
+    "qi",
+    "k",
+    "consumer_secret",
+    "access_secret",
+    "token_secret",
+    "totp_secret",
+    "cookie",
 };
 
 const QRegularExpression &jwtPattern()
@@ -104,9 +131,8 @@ QString Redactor::url(const QString &input) const
 
 QString Redactor::header(const QString &name, const QString &value) const
 {
-    const auto is = [&name](const char *n) {
-        return name.compare(QLatin1StringView(n), Qt::CaseInsensitive) == 0;
-    };
+    const auto is
+        = [&name](const char *n) { return name.compare(QLatin1StringView(n), Qt::CaseInsensitive) == 0; };
     if (is("authorization") || is("proxy-authorization")) {
         const qsizetype space = value.indexOf(QLatin1Char(' '));
         const QString scheme = space < 0 ? QString() : value.left(space);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# MWAuth Console: set up a Debian bookworm machine, build, run or test.
+#
+#   packaging/bootstrap.sh run [-- console args]   install deps, build, start mwauth-console
+#   packaging/bootstrap.sh test                    install deps + test deps, build with -Werror, run all tests
+#   packaging/bootstrap.sh deps [--test]           only install the Debian packages
+#   packaging/bootstrap.sh build                   only configure and build (preset "default")
+#
+# Environment: MWAUTH_SKIP_APT=1 never calls apt-get (everything must already be there);
+# MWAUTH_BUILD_DIR overrides the build directory; MWAUTH_JOBS the parallel jobs (default: nproc).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+
+jobs=${MWAUTH_JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+# What building and running need (Debian bookworm package names).
+build_packages=(
+    cmake g++ make pkg-config ccache
+    qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
+    qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins libgl-dev
+    qtkeychain-qt6-dev libssl-dev libbenchmark-dev
+)
+# What the tests add: the independent peers they cross-check against.
+test_packages=(
+    python3 python3-jwcrypto python3-oauthlib python3-jwt python3-cryptography
+)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "bootstrap: need root (or sudo) to run: $*" >&2
+        exit 1
+    fi
+}
+
+install_packages() {
+    local wanted=("$@") missing=()
+    for p in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "${MWAUTH_SKIP_APT:-0}" = 1 ]; then
+        echo "bootstrap: missing packages (MWAUTH_SKIP_APT=1, not installing): ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "bootstrap: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+    local preset=$1 dir=$2
+    cmake --preset "$preset" -B "$dir"
+    cmake --build "$dir" -j "$jobs"
+}
+
+cmd=${1:-run}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    deps)
+        install_packages "${build_packages[@]}"
+        if [ "${1:-}" = --test ]; then install_packages "${test_packages[@]}"; fi
+        ;;
+    build)
+        install_packages "${build_packages[@]}"
+        configure_and_build default "${MWAUTH_BUILD_DIR:-build}"
+        ;;
+    run)
+        install_packages "${build_packages[@]}"
+        dir=${MWAUTH_BUILD_DIR:-build}
+        configure_and_build default "$dir"
+        [ "${1:-}" = -- ] && shift
+        exec "$dir/app/console/mwauth-console" "$@"
+        ;;
+    test)
+        install_packages "${build_packages[@]}" "${test_packages[@]}"
+        dir=${MWAUTH_BUILD_DIR:-build-ci}
+        configure_and_build ci "$dir"
+        ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300 -LE bench
+        ;;
+    *)
+        sed -n '2,12p' "$0" >&2
+        exit 2
+        ;;
+esac

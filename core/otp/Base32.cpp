@@ -59,6 +59,14 @@ Result<QByteArray> decode(QByteArrayView text)
     while (symbols.endsWith('='))
         symbols.chop(1);
 
+    for (char c : symbols) {
+        if (symbolValue(c) < 0) {
+            const QString shown = c > 0x20 && c < 0x7f
+                ? QString(QChar::fromLatin1(c))
+                : QStringLiteral("byte 0x%1").arg(static_cast<unsigned char>(c), 2, 16, QLatin1Char('0'));
+            return malformed(QStringLiteral("'%1' is not a base32 character (A-Z and 2-7).").arg(shown));
+        }
+    }
     // 8 symbols carry 5 bytes; 1, 3 or 6 leftover symbols cannot come from any input.
     const qsizetype rest = symbols.size() % 8;
     if (rest == 1 || rest == 3 || rest == 6) {
@@ -71,14 +79,8 @@ Result<QByteArray> decode(QByteArrayView text)
     out.reserve(symbols.size() * 5 / 8);
     quint32 buffer = 0;
     int bits = 0;
-    for (qsizetype i = 0; i < symbols.size(); ++i) {
-        const int value = symbolValue(symbols.at(i));
-        if (value < 0) {
-            const char c = symbols.at(i);
-            const QString shown = c > 0x20 && c < 0x7f ? QString(QChar::fromLatin1(c))
-                                                       : QStringLiteral("byte 0x%1").arg(static_cast<unsigned char>(c), 2, 16, QLatin1Char('0'));
-            return malformed(QStringLiteral("'%1' is not a base32 character (A-Z and 2-7).").arg(shown));
-        }
+    for (char c : symbols) {
+        const int value = symbolValue(c);
         buffer = (buffer << 5) | static_cast<quint32>(value);
         bits += 5;
         if (bits >= 8) {

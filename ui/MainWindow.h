@@ -1,14 +1,53 @@
 #pragma once
 
+#include "common/Clock.h"
+
 #include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
 
 namespace mwauth::ui {
 
+// The console's main window: a sidebar of tools (DESIGN.md section 2) beside the current
+// tool's page, a menu bar, a status bar.
+//
+// Shortcuts: Ctrl+1..Ctrl+7 switch tools in sidebar order, Ctrl+Q quits, F1 shows About.
+// The window geometry and the last tool are kept in QSettings (the application's
+// organisation and name, set in main.cpp) under "mainWindow/geometry" and
+// "mainWindow/page" (a stable page id, not an index).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
+    // Stable page ids, in sidebar order.
+    static QStringList pageIds();
+
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    QString currentPageId() const;
+    void setCurrentPage(const QString &id);
+
+public slots:
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void addPage(const QString &id, const QString &title, const QString &iconName, QWidget *page);
+    void createPages();
+    void createMenus();
+    void onPageChanged(int row);
+    void restoreSettings();
+    void saveSettings() const;
+
+    SystemClock m_clock;
+    QListWidget *m_navigation;
+    QStackedWidget *m_pages;
+    QLabel *m_pageLabel;
 };
 
 } // namespace mwauth::ui

@@ -114,8 +114,8 @@ Result<http::FormFields> parse(QByteArrayView headerValue)
             break;
 
         const qsizetype nameStart = pos;
-        while (pos < input.size() && input.at(pos) != '=' && input.at(pos) != ','
-               && !isSpace(input.at(pos)) && input.at(pos) != '"')
+        while (pos < input.size() && input.at(pos) != '=' && input.at(pos) != ',' && !isSpace(input.at(pos))
+               && input.at(pos) != '"')
             ++pos;
         const QByteArrayView rawName = input.sliced(nameStart, pos - nameStart);
         if (rawName.isEmpty()) {
@@ -148,8 +148,8 @@ Result<http::FormFields> parse(QByteArrayView headerValue)
         pos = close + 1;
 
         if (++pairs > maxPairs) {
-            return malformed(QStringLiteral("The Authorization header has more than %1 parameters.")
-                                 .arg(maxPairs));
+            return malformed(
+                QStringLiteral("The Authorization header has more than %1 parameters.").arg(maxPairs));
         }
         Result<QByteArray> name = http::percentDecode(rawName);
         if (!name) {

@@ -44,25 +44,30 @@ QByteArray hmacSha1(QByteArrayView key, QByteArrayView data)
     unsigned int macLength = 0;
     // An empty key is legal here (a consumer without secret signs with "&"), and HMAC()
     // copes with a null pointer only when the length is zero, which is what it gets.
-    HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), bytes(data),
-         static_cast<size_t>(data.size()), mac, &macLength);
+    HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), bytes(data), static_cast<size_t>(data.size()),
+         mac, &macLength);
     return QByteArray(reinterpret_cast<const char *>(mac), static_cast<qsizetype>(macLength));
 }
 
 Result<void> checkRsaKey(const jose::Jwk &key, bool needPrivate)
 {
     if (key.isNull() || !key.evpKey()) {
-        return fail(ErrorCode::InvalidInput,
-                    needPrivate ? QStringLiteral("RSA-SHA1 signing needs the consumer's RSA private key; none was given.")
-                                : QStringLiteral("RSA-SHA1 verification needs the consumer's RSA public key; none was given."));
+        return fail(
+            ErrorCode::InvalidInput,
+            needPrivate
+                ? QStringLiteral("RSA-SHA1 signing needs the consumer's RSA private key; none was given.")
+                : QStringLiteral(
+                    "RSA-SHA1 verification needs the consumer's RSA public key; none was given."));
     }
     if (EVP_PKEY_get_base_id(key.evpKey()) != EVP_PKEY_RSA) {
         return fail(ErrorCode::AlgorithmKeyMismatch,
-                    QStringLiteral("RSA-SHA1 needs an RSA key, but the key given is of type %1.").arg(key.typeName()));
+                    QStringLiteral("RSA-SHA1 needs an RSA key, but the key given is of type %1.")
+                        .arg(key.typeName()));
     }
     if (needPrivate && !key.hasPrivate()) {
         return fail(ErrorCode::MissingPrivateKey,
-                    QStringLiteral("RSA-SHA1 signing needs the RSA private key; the key given is only a public key."));
+                    QStringLiteral(
+                        "RSA-SHA1 signing needs the RSA private key; the key given is only a public key."));
     }
     return {};
 }
@@ -90,25 +95,27 @@ Result<QByteArray> rsaSha1Sign(const jose::Jwk &key, QByteArrayView data)
 
 Error badSignature(SignatureMethod method)
 {
-    return fail(ErrorCode::BadSignature,
-                QStringLiteral("The %1 signature does not match the request.").arg(signatureMethodName(method)));
+    return fail(
+        ErrorCode::BadSignature,
+        QStringLiteral("The %1 signature does not match the request.").arg(signatureMethodName(method)));
 }
 
 Result<void> rsaSha1Verify(const jose::Jwk &key, QByteArrayView data, QByteArrayView signatureBase64)
 {
     if (Result<void> usable = checkRsaKey(key, false); !usable)
         return usable.error();
-    const QByteArray::FromBase64Result decoded =
-        QByteArray::fromBase64Encoding(signatureBase64.toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
+    const QByteArray::FromBase64Result decoded = QByteArray::fromBase64Encoding(
+        signatureBase64.toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.isEmpty()) {
-        return fail(ErrorCode::BadSignature,
-                    QStringLiteral("The RSA-SHA1 signature is not valid base64."));
+        return fail(ErrorCode::BadSignature, QStringLiteral("The RSA-SHA1 signature is not valid base64."));
     }
     DigestContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha1(), nullptr, key.evpKey()) != 1)
-        return fail(ErrorCode::Crypto, QStringLiteral("RSA-SHA1 verification failed: %1.").arg(openSslReason()));
-    const int verdict = EVP_DigestVerify(ctx.get(), bytes(decoded.decoded), static_cast<size_t>(decoded.decoded.size()),
-                                         bytes(data), static_cast<size_t>(data.size()));
+        return fail(ErrorCode::Crypto,
+                    QStringLiteral("RSA-SHA1 verification failed: %1.").arg(openSslReason()));
+    const int verdict
+        = EVP_DigestVerify(ctx.get(), bytes(decoded.decoded), static_cast<size_t>(decoded.decoded.size()),
+                           bytes(data), static_cast<size_t>(data.size()));
     ERR_clear_error(); // a mismatch leaves reasons on the queue that belong to nobody
     if (verdict != 1)
         return badSignature(SignatureMethod::RsaSha1);
@@ -137,7 +144,8 @@ QString signatureMethodName(SignatureMethod method)
 
 Result<SignatureMethod> signatureMethodFromName(QStringView name)
 {
-    for (SignatureMethod method : {SignatureMethod::HmacSha1, SignatureMethod::RsaSha1, SignatureMethod::Plaintext}) {
+    for (SignatureMethod method :
+         {SignatureMethod::HmacSha1, SignatureMethod::RsaSha1, SignatureMethod::Plaintext}) {
         if (name == signatureMethodName(method))
             return method;
     }
@@ -160,8 +168,9 @@ Result<QByteArray> baseStringUri(const QUrl &url)
     else if (scheme == QLatin1String("https"))
         defaultPort = 443;
     else
-        return fail(ErrorCode::InvalidInput,
-                    QStringLiteral("OAuth 1.0a signs http and https URLs only, not '%1'.").arg(scheme.left(20)));
+        return fail(
+            ErrorCode::InvalidInput,
+            QStringLiteral("OAuth 1.0a signs http and https URLs only, not '%1'.").arg(scheme.left(20)));
     const QString host = url.host(QUrl::FullyEncoded).toLower();
     if (host.isEmpty())
         return fail(ErrorCode::InvalidInput, QStringLiteral("The request URL has no host name."));
@@ -226,7 +235,8 @@ Result<QByteArray> sign(const Credentials &credentials, QByteArrayView baseStrin
 {
     switch (credentials.method) {
     case SignatureMethod::HmacSha1:
-        return hmacSha1(signingKey(credentials.consumerSecret, credentials.tokenSecret), baseString).toBase64();
+        return hmacSha1(signingKey(credentials.consumerSecret, credentials.tokenSecret), baseString)
+            .toBase64();
     case SignatureMethod::Plaintext:
         return signingKey(credentials.consumerSecret, credentials.tokenSecret);
     case SignatureMethod::RsaSha1: {
@@ -259,8 +269,9 @@ Result<void> verify(SignatureMethod method, QByteArrayView baseString, QByteArra
     return fail(ErrorCode::UnsupportedAlgorithm, QStringLiteral("Unknown OAuth 1.0a signature method."));
 }
 
-Result<SignedRequest> signRequest(const Request &request, const Credentials &credentials, const QByteArray &nonce,
-                                  qint64 timestamp, const http::FormFields &extraOauth)
+Result<SignedRequest> signRequest(const Request &request, const Credentials &credentials,
+                                  const QByteArray &nonce, qint64 timestamp,
+                                  const http::FormFields &extraOauth)
 {
     if (credentials.consumerKey.isEmpty())
         return fail(ErrorCode::InvalidInput, QStringLiteral("An OAuth 1.0a request needs a consumer key."));
@@ -273,7 +284,8 @@ Result<SignedRequest> signRequest(const Request &request, const Credentials &cre
     out.oauthParameters = {{"oauth_consumer_key", credentials.consumerKey}};
     if (!credentials.token.isEmpty())
         out.oauthParameters.append({"oauth_token", credentials.token});
-    out.oauthParameters.append({"oauth_signature_method", signatureMethodName(credentials.method).toLatin1()});
+    out.oauthParameters.append(
+        {"oauth_signature_method", signatureMethodName(credentials.method).toLatin1()});
     out.oauthParameters.append({"oauth_timestamp", QByteArray::number(timestamp)});
     out.oauthParameters.append({"oauth_nonce", nonce});
     out.oauthParameters.append({QByteArray("oauth_version"), QByteArray("1.0")});
@@ -281,9 +293,10 @@ Result<SignedRequest> signRequest(const Request &request, const Credentials &cre
         const bool taken = std::any_of(out.oauthParameters.cbegin(), out.oauthParameters.cend(),
                                        [&extra](const auto &field) { return field.first == extra.first; });
         if (taken || extra.first == "oauth_signature" || extra.first == "realm") {
-            return fail(ErrorCode::InvalidInput,
-                        QStringLiteral("The extra OAuth parameter '%1' would replace one the signer sets itself.")
-                            .arg(QString::fromLatin1(extra.first.left(40))));
+            return fail(
+                ErrorCode::InvalidInput,
+                QStringLiteral("The extra OAuth parameter '%1' would replace one the signer sets itself.")
+                    .arg(QString::fromLatin1(extra.first.left(40))));
         }
         out.oauthParameters.append(extra);
     }

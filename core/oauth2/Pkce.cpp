@@ -13,8 +13,8 @@ constexpr qsizetype maxVerifierLength = 128;
 
 bool isUnreserved(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-        || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+        || c == '_' || c == '~';
 }
 
 // Position (from 0) of the first character outside the unreserved set, or -1.
@@ -51,8 +51,9 @@ Result<PkceMethod> pkceMethodFromName(QStringView name)
         return PkceMethod::S256;
     if (name == u"plain")
         return PkceMethod::Plain;
-    return fail(ErrorCode::UnsupportedAlgorithm,
-                QStringLiteral("The PKCE method '%1' is not supported; use S256 or plain.").arg(name.left(40)));
+    return fail(
+        ErrorCode::UnsupportedAlgorithm,
+        QStringLiteral("The PKCE method '%1' is not supported; use S256 or plain.").arg(name.left(40)));
 }
 
 Pkce Pkce::generate(Random &random, PkceMethod method)
@@ -72,10 +73,11 @@ Result<Pkce> Pkce::fromVerifier(const QByteArray &verifier, PkceMethod method)
                         .arg(verifier.size()));
     }
     if (const qsizetype bad = firstBadCharacter(verifier); bad >= 0) {
-        return fail(ErrorCode::InvalidInput,
-                    QStringLiteral("A PKCE code verifier may only contain A-Z, a-z, 0-9 and \"-._~\"; character "
-                                   "%1 is not one of them.")
-                        .arg(bad + 1));
+        return fail(
+            ErrorCode::InvalidInput,
+            QStringLiteral("A PKCE code verifier may only contain A-Z, a-z, 0-9 and \"-._~\"; character "
+                           "%1 is not one of them.")
+                .arg(bad + 1));
     }
     Pkce pkce;
     pkce.m_verifier = verifier;
@@ -90,7 +92,8 @@ QByteArray Pkce::challengeFor(QByteArrayView verifier, PkceMethod method)
         return verifier.toByteArray();
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (EVP_Digest(verifier.data(), static_cast<size_t>(verifier.size()), digest, &length, EVP_sha256(), nullptr)
+    if (EVP_Digest(verifier.data(), static_cast<size_t>(verifier.size()), digest, &length, EVP_sha256(),
+                   nullptr)
         != 1) {
         qFatal("OpenSSL could not compute SHA-256");
     }

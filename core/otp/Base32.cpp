@@ -89,8 +89,9 @@ Result<QByteArray> decode(QByteArrayView text)
         }
     }
     if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0)
-        return malformed(QStringLiteral("The last base32 character has bits set that encode nothing; the value is "
-                                        "not canonical base32."));
+        return malformed(
+            QStringLiteral("The last base32 character has bits set that encode nothing; the value is "
+                           "not canonical base32."));
     return out;
 }
 

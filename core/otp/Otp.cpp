@@ -93,9 +93,10 @@ Result<HashAlgorithm> hashAlgorithmFromName(QStringView name)
         if (compact == hashAlgorithmName(alg))
             return alg;
     }
-    return fail(ErrorCode::UnsupportedAlgorithm,
-                QStringLiteral("The one-time code algorithm '%1' is not supported; use SHA1, SHA256 or SHA512.")
-                    .arg(name.left(40)));
+    return fail(
+        ErrorCode::UnsupportedAlgorithm,
+        QStringLiteral("The one-time code algorithm '%1' is not supported; use SHA1, SHA256 or SHA512.")
+            .arg(name.left(40)));
 }
 
 Result<QString> hotp(QByteArrayView secret, quint64 counter, int digits, HashAlgorithm algorithm)
@@ -119,20 +120,23 @@ Result<QString> totp(const TotpParameters &params, double unixTime)
     if (Result<void> ok = checkParameters(params); !ok)
         return ok.error();
     if (!std::isfinite(unixTime) || unixTime < 0)
-        return fail(ErrorCode::InvalidInput, QStringLiteral("The time for a TOTP code must be a moment after 1970."));
+        return fail(ErrorCode::InvalidInput,
+                    QStringLiteral("The time for a TOTP code must be a moment after 1970."));
     return computeHotp(params.secret, timeStep(unixTime, params.period), params.digits, params.algorithm);
 }
 
-Result<quint64> verifyTotp(const TotpParameters &params, QByteArrayView code, double unixTime, int windowRadius,
-                           std::optional<quint64> lastAcceptedStep)
+Result<quint64> verifyTotp(const TotpParameters &params, QByteArrayView code, double unixTime,
+                           int windowRadius, std::optional<quint64> lastAcceptedStep)
 {
     if (Result<void> ok = checkParameters(params); !ok)
         return ok.error();
     if (!std::isfinite(unixTime) || unixTime < 0)
-        return fail(ErrorCode::InvalidInput, QStringLiteral("The time for a TOTP code must be a moment after 1970."));
-    if (windowRadius < 0 || windowRadius > 100) {
         return fail(ErrorCode::InvalidInput,
-                    QStringLiteral("The TOTP window radius must be 0 to 100 steps, not %1.").arg(windowRadius));
+                    QStringLiteral("The time for a TOTP code must be a moment after 1970."));
+    if (windowRadius < 0 || windowRadius > 100) {
+        return fail(
+            ErrorCode::InvalidInput,
+            QStringLiteral("The TOTP window radius must be 0 to 100 steps, not %1.").arg(windowRadius));
     }
     // Authenticator apps show codes in groups ("123 456"); the spaces mean nothing.
     QByteArray digitsOnly;
@@ -140,10 +144,10 @@ Result<quint64> verifyTotp(const TotpParameters &params, QByteArrayView code, do
         if (c != ' ')
             digitsOnly.append(c);
     }
-    const bool allDigits = std::all_of(digitsOnly.cbegin(), digitsOnly.cend(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool allDigits
+        = std::all_of(digitsOnly.cbegin(), digitsOnly.cend(), [](char c) { return c >= '0' && c <= '9'; });
     if (digitsOnly.size() != params.digits || !allDigits) {
-        return fail(ErrorCode::InvalidInput,
-                    QStringLiteral("A code must be %1 digits.").arg(params.digits));
+        return fail(ErrorCode::InvalidInput, QStringLiteral("A code must be %1 digits.").arg(params.digits));
     }
 
     const quint64 now = timeStep(unixTime, params.period);

@@ -62,8 +62,8 @@ Result<OtpAuthUri> OtpAuthUri::parse(const QString &uri)
                            .arg(QString::fromUtf8(type.first(std::min<qsizetype>(type.size(), 20)))));
     }
 
-    const QByteArrayView rawLabel =
-        question < 0 ? rest.sliced(slash + 1) : rest.sliced(slash + 1, question - slash - 1);
+    const QByteArrayView rawLabel
+        = question < 0 ? rest.sliced(slash + 1) : rest.sliced(slash + 1, question - slash - 1);
     const QByteArrayView rawQuery = question < 0 ? QByteArrayView() : rest.sliced(question + 1);
 
     // "Issuer:account": the separator is a literal colon, or an encoded one when the label
@@ -102,7 +102,8 @@ Result<OtpAuthUri> OtpAuthUri::parse(const QString &uri)
         if (!known)
             continue; // e.g. "image": not ours to judge
         if (seen.contains(key))
-            return invalid(QStringLiteral("The otpauth URI has the parameter '%1' twice.").arg(QString::fromLatin1(key)));
+            return invalid(QStringLiteral("The otpauth URI has the parameter '%1' twice.")
+                               .arg(QString::fromLatin1(key)));
         seen.append(key);
         if (key == "secret")
             secretText = value;
@@ -149,13 +150,15 @@ Result<OtpAuthUri> OtpAuthUri::parse(const QString &uri)
     if (periodText) {
         const std::optional<quint64> period = parseNumber(*periodText, 1, 24 * 3600);
         if (!period)
-            return invalid(QStringLiteral("The otpauth URI's period must be a whole number of seconds from 1 to 86400."));
+            return invalid(QStringLiteral(
+                "The otpauth URI's period must be a whole number of seconds from 1 to 86400."));
         out.parameters.period = static_cast<int>(*period);
     }
     if (out.type == Type::Hotp) {
         if (!counterText)
             return invalid(QStringLiteral("An otpauth://hotp URI needs a counter parameter."));
-        const std::optional<quint64> counter = parseNumber(*counterText, 0, std::numeric_limits<quint64>::max());
+        const std::optional<quint64> counter
+            = parseNumber(*counterText, 0, std::numeric_limits<quint64>::max());
         if (!counter)
             return invalid(QStringLiteral("The otpauth URI's counter must be a whole number."));
         out.counter = *counter;

@@ -30,7 +30,8 @@ private slots:
         // RFC 3986 unreserved characters stay, everything else is %XX with upper-case hex.
         QTest::newRow("unreserved") << QByteArray("AZaz09-._~") << QByteArray("AZaz09-._~");
         QTest::newRow("space") << QByteArray("r b") << QByteArray("r%20b");
-        QTest::newRow("reserved") << QByteArray(":/?#[]@!$&'()*+,;=") << QByteArray("%3A%2F%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D");
+        QTest::newRow("reserved") << QByteArray(":/?#[]@!$&'()*+,;=")
+                                  << QByteArray("%3A%2F%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D");
         QTest::newRow("percent") << QByteArray("%3D") << QByteArray("%253D");
         QTest::newRow("utf8") << QByteArray("\xc3\xa9") << QByteArray("%C3%A9");
         QTest::newRow("nul") << QByteArray("a\0b", 3) << QByteArray("a%00b");
@@ -62,8 +63,10 @@ private slots:
         QTest::newRow("encoded plus") << QByteArray("x=%2B") << fields({{"x", "+"}});
         QTest::newRow("name without =") << QByteArray("c2&a3=2+q") << fields({{"c2", ""}, {"a3", "2 q"}});
         QTest::newRow("empty value") << QByteArray("c%40=") << fields({{"c@", ""}});
-        QTest::newRow("repeated names keep order") << QByteArray("a=2&a=1") << fields({{"a", "2"}, {"a", "1"}});
-        QTest::newRow("value with =") << QByteArray("b5=%3D%253D&q==x") << fields({{"b5", "=%3D"}, {"q", "=x"}});
+        QTest::newRow("repeated names keep order")
+            << QByteArray("a=2&a=1") << fields({{"a", "2"}, {"a", "1"}});
+        QTest::newRow("value with =")
+            << QByteArray("b5=%3D%253D&q==x") << fields({{"b5", "=%3D"}, {"q", "=x"}});
         QTest::newRow("empty pieces") << QByteArray("&a=1&&b=&") << fields({{"a", "1"}, {"b", ""}});
         QTest::newRow("empty input") << QByteArray() << FormFields();
         QTest::newRow("lower-case hex") << QByteArray("k=%c3%a9") << fields({{"k", "\xc3\xa9"}});
@@ -127,7 +130,8 @@ private slots:
         const Result<FormFields> decoded = decodeForm(encoded);
         QVERIFY(!decoded.ok());
         QCOMPARE(decoded.error().code(), ErrorCode::InvalidInput);
-        QVERIFY2(decoded.error().message().contains(QStringLiteral("percent sign")), qPrintable(decoded.error().message()));
+        QVERIFY2(decoded.error().message().contains(QStringLiteral("percent sign")),
+                 qPrintable(decoded.error().message()));
         QVERIFY2(decoded.error().message().contains(position), qPrintable(decoded.error().message()));
     }
 

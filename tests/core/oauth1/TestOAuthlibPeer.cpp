@@ -44,38 +44,110 @@ const QByteArray mwTokenSecret = "6d0cc7a5c4f1c8a1d1bd7aa0e2b83f4e5c1d9a77";
 QList<PeerCase> peerCases()
 {
     QList<PeerCase> cases;
-    for (SignatureMethod m : {SignatureMethod::HmacSha1, SignatureMethod::RsaSha1, SignatureMethod::Plaintext}) {
+    for (SignatureMethod m :
+         {SignatureMethod::HmacSha1, SignatureMethod::RsaSha1, SignatureMethod::Plaintext}) {
         const QByteArray tag = signatureMethodName(m).toLatin1();
         const bool rsa = m == SignatureMethod::RsaSha1;
         // MediaWiki's three legs and identify, all through index.php?title=Special:OAuth/...
-        cases.append({tag + " MediaWiki initiate (oob, no token)", "GET",
-                      "https://wiki.example/w/index.php?title=Special:OAuth/initiate&format=json", std::nullopt, mwKey,
-                      rsa ? QByteArray() : mwSecret, {}, {}, m, "a1b2c3d4e5f6", 1700000000, "oob", {}});
-        cases.append({tag + " MediaWiki token (request token + verifier)", "POST",
-                      "https://wiki.example/w/index.php?title=Special:OAuth/token", std::nullopt, mwKey,
-                      rsa ? QByteArray() : mwSecret, mwToken, rsa ? QByteArray() : mwTokenSecret, m, "0a9b8c7d",
-                      1700000123, {}, "f00dfeedf00dfeedf00dfeedf00dfeed"});
-        cases.append({tag + " MediaWiki identify on :443", "GET",
-                      "https://wiki.example:443/w/index.php?title=Special%3AOAuth%2Fidentify", std::nullopt, mwKey,
-                      rsa ? QByteArray() : mwSecret, mwToken, rsa ? QByteArray() : mwTokenSecret, m, "n-identify",
-                      1700000200, {}, {}});
+        cases.append({tag + " MediaWiki initiate (oob, no token)",
+                      "GET",
+                      "https://wiki.example/w/index.php?title=Special:OAuth/initiate&format=json",
+                      std::nullopt,
+                      mwKey,
+                      rsa ? QByteArray() : mwSecret,
+                      {},
+                      {},
+                      m,
+                      "a1b2c3d4e5f6",
+                      1700000000,
+                      "oob",
+                      {}});
+        cases.append({tag + " MediaWiki token (request token + verifier)",
+                      "POST",
+                      "https://wiki.example/w/index.php?title=Special:OAuth/token",
+                      std::nullopt,
+                      mwKey,
+                      rsa ? QByteArray() : mwSecret,
+                      mwToken,
+                      rsa ? QByteArray() : mwTokenSecret,
+                      m,
+                      "0a9b8c7d",
+                      1700000123,
+                      {},
+                      "f00dfeedf00dfeedf00dfeedf00dfeed"});
+        cases.append({tag + " MediaWiki identify on :443",
+                      "GET",
+                      "https://wiki.example:443/w/index.php?title=Special%3AOAuth%2Fidentify",
+                      std::nullopt,
+                      mwKey,
+                      rsa ? QByteArray() : mwSecret,
+                      mwToken,
+                      rsa ? QByteArray() : mwTokenSecret,
+                      m,
+                      "n-identify",
+                      1700000200,
+                      {},
+                      {}});
         // A GET with a query and a POST with a form body, with a token.
-        cases.append({tag + " GET with query on :8080", "GET",
-                      "http://localhost:8080/w/api.php?action=query&meta=userinfo&uiprop=rights%7Cgroups&list=search"
-                      "&srsearch=a+b%2Bc&a=2&a=1&a=10&empty=&format=json",
-                      std::nullopt, "consumer", "secret", "token", "token-secret", m, "q9", 1700000300, {}, {}});
-        cases.append({tag + " POST with form body", "POST", "https://wiki.example/w/api.php?assert=user",
-                      QByteArray("action=edit&title=Sandbox&text=Hello+Ladies+%2B+Gentlemen%2C+%C3%A9t%C3%A9%21"
-                                 "&summary=%7E%2A%27%28%29&token=%2B%5C&format=json"),
-                      "consumer", "secret", "token", "token-secret", m, "p4", 1700000400, {}, {}});
+        cases.append(
+            {tag + " GET with query on :8080",
+             "GET",
+             "http://localhost:8080/w/api.php?action=query&meta=userinfo&uiprop=rights%7Cgroups&list=search"
+             "&srsearch=a+b%2Bc&a=2&a=1&a=10&empty=&format=json",
+             std::nullopt,
+             "consumer",
+             "secret",
+             "token",
+             "token-secret",
+             m,
+             "q9",
+             1700000300,
+             {},
+             {}});
+        cases.append(
+            {tag + " POST with form body",
+             "POST",
+             "https://wiki.example/w/api.php?assert=user",
+             QByteArray("action=edit&title=Sandbox&text=Hello+Ladies+%2B+Gentlemen%2C+%C3%A9t%C3%A9%21"
+                        "&summary=%7E%2A%27%28%29&token=%2B%5C&format=json"),
+             "consumer",
+             "secret",
+             "token",
+             "token-secret",
+             m,
+             "p4",
+             1700000400,
+             {},
+             {}});
         // RFC 5849 section 3.4.1.1's request, signed.
-        cases.append({tag + " RFC 5849 3.4.1.1 request", "POST", "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b",
-                      QByteArray("c2&a3=2+q"), "9djdj82h48djs9d2", "j49sk3j29djd", "kkk9d7dh3k39sjv7", "dh893hdasih9",
-                      m, "7d8f3e4a", 137131201, {}, {}});
+        cases.append({tag + " RFC 5849 3.4.1.1 request",
+                      "POST",
+                      "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b",
+                      QByteArray("c2&a3=2+q"),
+                      "9djdj82h48djs9d2",
+                      "j49sk3j29djd",
+                      "kkk9d7dh3k39sjv7",
+                      "dh893hdasih9",
+                      m,
+                      "7d8f3e4a",
+                      137131201,
+                      {},
+                      {}});
         // Secrets that need percent-encoding in the key.
         if (!rsa) {
-            cases.append({tag + " secrets with reserved and non-ASCII characters", "GET", "https://Wiki.Example/w/",
-                          std::nullopt, "k", "c s&%/\xc3\xa9", "t", "t+s/=~", m, "n", 1, {}, {}});
+            cases.append({tag + " secrets with reserved and non-ASCII characters",
+                          "GET",
+                          "https://Wiki.Example/w/",
+                          std::nullopt,
+                          "k",
+                          "c s&%/\xc3\xa9",
+                          "t",
+                          "t+s/=~",
+                          m,
+                          "n",
+                          1,
+                          {},
+                          {}});
         }
     }
     return cases;
@@ -95,7 +167,8 @@ private slots:
     void initTestCase()
     {
         const QString python = QStringLiteral(MWAUTH_PYTHON3);
-        if (python.isEmpty() || python.endsWith(QLatin1String("NOTFOUND")) || !QFileInfo(python).isExecutable()) {
+        if (python.isEmpty() || python.endsWith(QLatin1String("NOTFOUND"))
+            || !QFileInfo(python).isExecutable()) {
             QFAIL("The Debian python3 (/usr/bin/python3) was not found; install python3 and python3-oauthlib "
                   "(plus python3-jwt and python3-cryptography for RSA-SHA1) to run the oauthlib peer test.");
         }
@@ -131,19 +204,23 @@ private slots:
         peer.start(python, {QStringLiteral(MWAUTH_SOURCE_DIR "/tests/peer/oauthlib_peer.py")});
         QVERIFY2(peer.waitForStarted(30000),
                  qPrintable(QStringLiteral("Could not start %1: %2").arg(python, peer.errorString())));
-        peer.write(QJsonDocument(QJsonObject{{QStringLiteral("cases"), cases}}).toJson(QJsonDocument::Compact));
+        peer.write(
+            QJsonDocument(QJsonObject {{QStringLiteral("cases"), cases}}).toJson(QJsonDocument::Compact));
         peer.closeWriteChannel();
         QVERIFY2(peer.waitForFinished(60000), "The oauthlib peer did not finish within 60 s.");
         const QByteArray errors = peer.readAllStandardError();
         if (peer.exitStatus() != QProcess::NormalExit || peer.exitCode() != 0) {
-            QFAIL(qPrintable(QStringLiteral("The oauthlib peer failed (exit code %1). Install python3-oauthlib, "
-                                            "python3-jwt and python3-cryptography for %2. Its message: %3")
-                                 .arg(peer.exitCode())
-                                 .arg(python, QString::fromUtf8(errors.trimmed()))));
+            QFAIL(qPrintable(
+                QStringLiteral("The oauthlib peer failed (exit code %1). Install python3-oauthlib, "
+                               "python3-jwt and python3-cryptography for %2. Its message: %3")
+                    .arg(peer.exitCode())
+                    .arg(python, QString::fromUtf8(errors.trimmed()))));
         }
         QJsonParseError parseError;
         const QJsonDocument answer = QJsonDocument::fromJson(peer.readAllStandardOutput(), &parseError);
-        QVERIFY2(answer.isObject(), qPrintable(QStringLiteral("The peer's output is not JSON: %1").arg(parseError.errorString())));
+        QVERIFY2(
+            answer.isObject(),
+            qPrintable(QStringLiteral("The peer's output is not JSON: %1").arg(parseError.errorString())));
         qInfo("python3-oauthlib %s", qPrintable(answer[u"oauthlib"].toString()));
         for (const QJsonValue &result : answer[u"results"].toArray())
             m_results.insert(result[u"name"].toString(), result.toObject());
@@ -163,7 +240,8 @@ private slots:
         const PeerCase c = peerCases().at(index);
         const QJsonObject theirs = m_results.value(fromBytes(c.name));
         QVERIFY2(!theirs.isEmpty(), "oauthlib returned no result for this case");
-        QVERIFY2(theirs[u"error"].isNull(), qPrintable(QStringLiteral("oauthlib: ") + theirs[u"error"].toString()));
+        QVERIFY2(theirs[u"error"].isNull(),
+                 qPrintable(QStringLiteral("oauthlib: ") + theirs[u"error"].toString()));
         const QByteArray theirBase = theirs[u"base_string"].toString().toUtf8();
         const QByteArray theirSignature = theirs[u"signature"].toString().toUtf8();
         const QByteArray theirHeader = theirs[u"authorization"].toString().toUtf8();
@@ -208,8 +286,9 @@ private slots:
         const Result<QByteArray> rebuilt = signatureBaseString(request, *parsed);
         QVERIFY(rebuilt.ok());
         QCOMPARE(*rebuilt, theirBase);
-        const Result<void> verified = verify(c.signatureMethod, *rebuilt, fieldValue(*parsed, "oauth_signature"),
-                                             c.consumerSecret, c.tokenSecret, m_rsaKey.publicKey());
+        const Result<void> verified
+            = verify(c.signatureMethod, *rebuilt, fieldValue(*parsed, "oauth_signature"), c.consumerSecret,
+                     c.tokenSecret, m_rsaKey.publicKey());
         QVERIFY2(verified.ok(), qPrintable(verified.ok() ? QString() : verified.error().message()));
     }
 

@@ -29,8 +29,9 @@ private slots:
     void rfc7636AppendixBFromBytes()
     {
         // The appendix's verifier is base64url of these 32 octets; generate() must make the same.
-        const unsigned char octets[] = {116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186,
-                                        22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121};
+        const unsigned char octets[]
+            = {116, 24,  223, 180, 151, 153, 224, 37,  79, 250, 96, 125, 216, 173, 187, 186,
+               22,  212, 37,  77,  105, 214, 191, 240, 91, 88,  5,  88,  83,  132, 141, 121};
         FixedRandom random(QByteArray(reinterpret_cast<const char *>(octets), sizeof octets));
         const Pkce pkce = Pkce::generate(random);
         QCOMPARE(pkce.verifier(), rfcVerifier);
@@ -64,14 +65,17 @@ private slots:
     {
         QTest::addColumn<QByteArray>("verifier");
         QTest::addColumn<QByteArray>("challenge");
-        QTest::newRow("other verifier") << QByteArray("eBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") << rfcChallenge;
+        QTest::newRow("other verifier")
+            << QByteArray("eBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") << rfcChallenge;
         QTest::newRow("challenge with padding") << rfcVerifier << (rfcChallenge + '=');
-        QTest::newRow("challenge one char off") << rfcVerifier << QByteArray("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN");
+        QTest::newRow("challenge one char off")
+            << rfcVerifier << QByteArray("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN");
         QTest::newRow("empty challenge") << rfcVerifier << QByteArray();
         // A verifier outside the grammar never matches, even against its own hash.
         QTest::newRow("short verifier") << QByteArray("abc") << Pkce::challengeFor("abc", PkceMethod::S256);
-        QTest::newRow("bad character") << QByteArray("dBjftJeZ4CVP+mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
-                                       << Pkce::challengeFor("dBjftJeZ4CVP+mB92K27uhbUJU1p1r_wW1gFWFOEjXk", PkceMethod::S256);
+        QTest::newRow("bad character")
+            << QByteArray("dBjftJeZ4CVP+mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+            << Pkce::challengeFor("dBjftJeZ4CVP+mB92K27uhbUJU1p1r_wW1gFWFOEjXk", PkceMethod::S256);
     }
     void mismatch()
     {
@@ -85,11 +89,15 @@ private slots:
         QTest::addColumn<QByteArray>("verifier");
         QTest::addColumn<QString>("messagePart");
         QTest::newRow("empty") << QByteArray() << QStringLiteral("43 to 128 characters long; this one has 0");
-        QTest::newRow("42 chars") << QByteArray(42, 'a') << QStringLiteral("43 to 128 characters long; this one has 42");
-        QTest::newRow("129 chars") << QByteArray(129, 'a') << QStringLiteral("43 to 128 characters long; this one has 129");
+        QTest::newRow("42 chars") << QByteArray(42, 'a')
+                                  << QStringLiteral("43 to 128 characters long; this one has 42");
+        QTest::newRow("129 chars") << QByteArray(129, 'a')
+                                   << QStringLiteral("43 to 128 characters long; this one has 129");
         QTest::newRow("plus") << (QByteArray(43, 'a') + '+') << QStringLiteral("character 44 is not");
-        QTest::newRow("space") << (QByteArray(" ") + QByteArray(43, 'a')) << QStringLiteral("character 1 is not");
-        QTest::newRow("slash") << (QByteArray(20, 'a') + '/' + QByteArray(22, 'a')) << QStringLiteral("character 21 is not");
+        QTest::newRow("space") << (QByteArray(" ") + QByteArray(43, 'a'))
+                               << QStringLiteral("character 1 is not");
+        QTest::newRow("slash") << (QByteArray(20, 'a') + '/' + QByteArray(22, 'a'))
+                               << QStringLiteral("character 21 is not");
         QTest::newRow("padding") << (QByteArray(43, 'a') + '=') << QStringLiteral("character 44 is not");
         QTest::newRow("utf-8") << (QByteArray(43, 'a') + "\xc3\xa9") << QStringLiteral("character 44 is not");
     }
@@ -107,7 +115,8 @@ private slots:
     {
         QVERIFY(Pkce::fromVerifier(QByteArray(43, '~')).ok());
         QVERIFY(Pkce::fromVerifier(QByteArray(128, '.')).ok());
-        QVERIFY(Pkce::fromVerifier("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~").ok());
+        QVERIFY(
+            Pkce::fromVerifier("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~").ok());
     }
 
     void methodNames()

@@ -49,7 +49,8 @@ private slots:
         const Result<QByteArray> decoded = Base32::decode("MJXWELLUN52HALLUMVZXILLTMVRXEZLU");
         QVERIFY(decoded.ok());
         QCOMPARE(*decoded, QByteArray("bob-totp-test-secret"));
-        QCOMPARE(Base32::encode("bob-totp-test-secret", false), QByteArray("MJXWELLUN52HALLUMVZXILLTMVRXEZLU"));
+        QCOMPARE(Base32::encode("bob-totp-test-secret", false),
+                 QByteArray("MJXWELLUN52HALLUMVZXILLTMVRXEZLU"));
     }
 
     void groupedAsAppsShowIt()
@@ -81,8 +82,10 @@ private slots:
         QTest::addColumn<QString>("messagePart");
         QTest::newRow("digit 1") << QByteArray("MZXW1===") << QStringLiteral("'1' is not a base32 character");
         QTest::newRow("digit 8") << QByteArray("MZXW8YQ=") << QStringLiteral("'8' is not a base32 character");
-        QTest::newRow("base64 char") << QByteArray("MZ+W6YQ=") << QStringLiteral("'+' is not a base32 character");
-        QTest::newRow("padding inside") << QByteArray("MY==MY==") << QStringLiteral("'=' is not a base32 character");
+        QTest::newRow("base64 char") << QByteArray("MZ+W6YQ=")
+                                     << QStringLiteral("'+' is not a base32 character");
+        QTest::newRow("padding inside")
+            << QByteArray("MY==MY==") << QStringLiteral("'=' is not a base32 character");
         QTest::newRow("control byte") << QByteArray("MZ\x01W") << QStringLiteral("byte 0x01");
         QTest::newRow("1 symbol") << QByteArray("M") << QStringLiteral("cannot have 1 characters");
         QTest::newRow("3 symbols") << QByteArray("MZX") << QStringLiteral("cannot have 3 characters");

@@ -51,7 +51,8 @@ private slots:
         const char *codes[] = {"755224", "287082", "359152", "969429", "338314",
                                "254676", "287922", "162583", "399871", "520489"};
         for (quint64 i = 0; i < 10; ++i)
-            QTest::addRow("counter %llu", static_cast<unsigned long long>(i)) << i << QString::fromLatin1(codes[i]);
+            QTest::addRow("counter %llu", static_cast<unsigned long long>(i))
+                << i << QString::fromLatin1(codes[i]);
     }
     void rfc4226()
     {
@@ -151,7 +152,8 @@ private slots:
         QTest::newRow("5 digits") << 5 << 30 << QByteArray("k") << QStringLiteral("6 to 8 digits, not 5");
         QTest::newRow("9 digits") << 9 << 30 << QByteArray("k") << QStringLiteral("6 to 8 digits, not 9");
         QTest::newRow("period 0") << 6 << 0 << QByteArray("k") << QStringLiteral("at least 1 second");
-        QTest::newRow("negative period") << 6 << -30 << QByteArray("k") << QStringLiteral("at least 1 second");
+        QTest::newRow("negative period")
+            << 6 << -30 << QByteArray("k") << QStringLiteral("at least 1 second");
         QTest::newRow("empty secret") << 6 << 30 << QByteArray() << QStringLiteral("secret is empty");
     }
     void badParameters()

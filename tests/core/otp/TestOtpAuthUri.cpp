@@ -24,29 +24,36 @@ private slots:
         QTest::addColumn<int>("period");
         QTest::addColumn<quint64>("counter");
 
-        QTest::newRow("defaults")
-            << QStringLiteral("otpauth://totp/bob?secret=MJXWELLUN52HALLUMVZXILLTMVRXEZLU") << OtpAuthUri::Type::Totp
-            << QString() << QStringLiteral("bob") << QByteArray("bob-totp-test-secret") << HashAlgorithm::Sha1 << 6
-            << 30 << quint64(0);
+        QTest::newRow("defaults") << QStringLiteral(
+            "otpauth://totp/bob?secret=MJXWELLUN52HALLUMVZXILLTMVRXEZLU")
+                                  << OtpAuthUri::Type::Totp << QString() << QStringLiteral("bob")
+                                  << QByteArray("bob-totp-test-secret") << HashAlgorithm::Sha1 << 6 << 30
+                                  << quint64(0);
         QTest::newRow("issuer in label and parameter")
-            << QStringLiteral("otpauth://totp/My%20Wiki:Bob?secret=MJXWELLUN52HALLUMVZXILLTMVRXEZLU&issuer=My%20Wiki")
+            << QStringLiteral(
+                   "otpauth://totp/My%20Wiki:Bob?secret=MJXWELLUN52HALLUMVZXILLTMVRXEZLU&issuer=My%20Wiki")
             << OtpAuthUri::Type::Totp << QStringLiteral("My Wiki") << QStringLiteral("Bob")
             << QByteArray("bob-totp-test-secret") << HashAlgorithm::Sha1 << 6 << 30 << quint64(0);
-        QTest::newRow("encoded colon, space after it")
-            << QStringLiteral("otpauth://totp/ACME%3A%20jane@example.com?secret=MZXW6YTBOI&algorithm=SHA256&digits=8&period=60")
-            << OtpAuthUri::Type::Totp << QStringLiteral("ACME") << QStringLiteral("jane@example.com")
-            << QByteArray("foobar") << HashAlgorithm::Sha256 << 8 << 60 << quint64(0);
+        QTest::newRow("encoded colon, space after it") << QStringLiteral(
+            "otpauth://totp/ACME%3A%20jane@example.com?secret=MZXW6YTBOI&algorithm=SHA256&digits=8&period=60")
+                                                       << OtpAuthUri::Type::Totp << QStringLiteral("ACME")
+                                                       << QStringLiteral("jane@example.com")
+                                                       << QByteArray("foobar") << HashAlgorithm::Sha256 << 8
+                                                       << 60 << quint64(0);
         QTest::newRow("issuer parameter only, lower-case secret, plus as space")
-            << QStringLiteral("otpauth://TOTP/alice?issuer=Big+Wiki&secret=mzxw6ytboi&algorithm=sha512&digits=7")
-            << OtpAuthUri::Type::Totp << QStringLiteral("Big Wiki") << QStringLiteral("alice") << QByteArray("foobar")
-            << HashAlgorithm::Sha512 << 7 << 30 << quint64(0);
+            << QStringLiteral(
+                   "otpauth://TOTP/alice?issuer=Big+Wiki&secret=mzxw6ytboi&algorithm=sha512&digits=7")
+            << OtpAuthUri::Type::Totp << QStringLiteral("Big Wiki") << QStringLiteral("alice")
+            << QByteArray("foobar") << HashAlgorithm::Sha512 << 7 << 30 << quint64(0);
         QTest::newRow("hotp with counter")
-            << QStringLiteral("otpauth://hotp/Wiki:carol?secret=MZXW6===&counter=42&image=https%3A%2F%2Fx%2Fy.png")
-            << OtpAuthUri::Type::Hotp << QStringLiteral("Wiki") << QStringLiteral("carol") << QByteArray("foo")
-            << HashAlgorithm::Sha1 << 6 << 30 << quint64(42);
+            << QStringLiteral(
+                   "otpauth://hotp/Wiki:carol?secret=MZXW6===&counter=42&image=https%3A%2F%2Fx%2Fy.png")
+            << OtpAuthUri::Type::Hotp << QStringLiteral("Wiki") << QStringLiteral("carol")
+            << QByteArray("foo") << HashAlgorithm::Sha1 << 6 << 30 << quint64(42);
         QTest::newRow("utf-8 account")
-            << QStringLiteral("otpauth://totp/W:J%C3%BCrgen?secret=MY") << OtpAuthUri::Type::Totp << QStringLiteral("W")
-            << QStringLiteral("J\u00fcrgen") << QByteArray("f") << HashAlgorithm::Sha1 << 6 << 30 << quint64(0);
+            << QStringLiteral("otpauth://totp/W:J%C3%BCrgen?secret=MY") << OtpAuthUri::Type::Totp
+            << QStringLiteral("W") << QStringLiteral("J\u00fcrgen") << QByteArray("f") << HashAlgorithm::Sha1
+            << 6 << 30 << quint64(0);
     }
     void parse()
     {
@@ -97,8 +104,10 @@ private slots:
         key.issuer.clear();
         key.counter = 7;
         key.parameters.digits = 8;
-        QCOMPARE(key.toString(),
-                 QStringLiteral("otpauth://hotp/Bob?secret=MJXWELLUN52HALLUMVZXILLTMVRXEZLU&algorithm=SHA1&digits=8&counter=7"));
+        QCOMPARE(
+            key.toString(),
+            QStringLiteral("otpauth://hotp/"
+                           "Bob?secret=MJXWELLUN52HALLUMVZXILLTMVRXEZLU&algorithm=SHA1&digits=8&counter=7"));
     }
 
     void roundTripAwkwardNames_data()
@@ -140,40 +149,44 @@ private slots:
                                     << QStringLiteral("totp or hotp, not 'motp'");
         QTest::newRow("no label") << (QStringLiteral("otpauth://totp?") + s) << ErrorCode::InvalidInput
                                   << QStringLiteral("no label");
-        QTest::newRow("empty account") << (QStringLiteral("otpauth://totp/Wiki:?") + s) << ErrorCode::InvalidInput
-                                       << QStringLiteral("no account name");
-        QTest::newRow("missing secret") << QStringLiteral("otpauth://totp/a?issuer=x") << ErrorCode::InvalidInput
-                                        << QStringLiteral("no secret");
+        QTest::newRow("empty account") << (QStringLiteral("otpauth://totp/Wiki:?") + s)
+                                       << ErrorCode::InvalidInput << QStringLiteral("no account name");
+        QTest::newRow("missing secret") << QStringLiteral("otpauth://totp/a?issuer=x")
+                                        << ErrorCode::InvalidInput << QStringLiteral("no secret");
         QTest::newRow("empty secret") << QStringLiteral("otpauth://totp/a?secret=") << ErrorCode::InvalidInput
                                       << QStringLiteral("no secret");
-        QTest::newRow("bad secret") << QStringLiteral("otpauth://totp/a?secret=MZXW1YTB") << ErrorCode::MalformedBase64
+        QTest::newRow("bad secret") << QStringLiteral("otpauth://totp/a?secret=MZXW1YTB")
+                                    << ErrorCode::MalformedBase64
                                     << QStringLiteral("secret: '1' is not a base32 character");
-        QTest::newRow("truncated secret") << QStringLiteral("otpauth://totp/a?secret=MZX") << ErrorCode::MalformedBase64
-                                          << QStringLiteral("cannot have 3 characters");
-        QTest::newRow("digits 5") << (QStringLiteral("otpauth://totp/a?digits=5&") + s) << ErrorCode::InvalidInput
-                                  << QStringLiteral("digits must be 6, 7 or 8");
-        QTest::newRow("digits 9") << (QStringLiteral("otpauth://totp/a?digits=9&") + s) << ErrorCode::InvalidInput
-                                  << QStringLiteral("digits must be 6, 7 or 8");
-        QTest::newRow("digits text") << (QStringLiteral("otpauth://totp/a?digits=six&") + s) << ErrorCode::InvalidInput
-                                     << QStringLiteral("digits must be 6, 7 or 8");
-        QTest::newRow("period 0") << (QStringLiteral("otpauth://totp/a?period=0&") + s) << ErrorCode::InvalidInput
-                                  << QStringLiteral("period must be");
+        QTest::newRow("truncated secret")
+            << QStringLiteral("otpauth://totp/a?secret=MZX") << ErrorCode::MalformedBase64
+            << QStringLiteral("cannot have 3 characters");
+        QTest::newRow("digits 5") << (QStringLiteral("otpauth://totp/a?digits=5&") + s)
+                                  << ErrorCode::InvalidInput << QStringLiteral("digits must be 6, 7 or 8");
+        QTest::newRow("digits 9") << (QStringLiteral("otpauth://totp/a?digits=9&") + s)
+                                  << ErrorCode::InvalidInput << QStringLiteral("digits must be 6, 7 or 8");
+        QTest::newRow("digits text") << (QStringLiteral("otpauth://totp/a?digits=six&") + s)
+                                     << ErrorCode::InvalidInput << QStringLiteral("digits must be 6, 7 or 8");
+        QTest::newRow("period 0") << (QStringLiteral("otpauth://totp/a?period=0&") + s)
+                                  << ErrorCode::InvalidInput << QStringLiteral("period must be");
         QTest::newRow("period negative") << (QStringLiteral("otpauth://totp/a?period=-30&") + s)
                                          << ErrorCode::InvalidInput << QStringLiteral("period must be");
-        QTest::newRow("unknown algorithm") << (QStringLiteral("otpauth://totp/a?algorithm=MD5&") + s)
-                                           << ErrorCode::UnsupportedAlgorithm << QStringLiteral("'MD5' is not supported");
-        QTest::newRow("hotp without counter") << (QStringLiteral("otpauth://hotp/a?") + s) << ErrorCode::InvalidInput
-                                              << QStringLiteral("needs a counter");
-        QTest::newRow("hotp bad counter") << (QStringLiteral("otpauth://hotp/a?counter=1e3&") + s)
-                                          << ErrorCode::InvalidInput << QStringLiteral("counter must be a whole number");
-        QTest::newRow("two issuers") << (QStringLiteral("otpauth://totp/A:b?issuer=B&") + s) << ErrorCode::InvalidInput
-                                     << QStringLiteral("names two issuers");
+        QTest::newRow("unknown algorithm")
+            << (QStringLiteral("otpauth://totp/a?algorithm=MD5&") + s) << ErrorCode::UnsupportedAlgorithm
+            << QStringLiteral("'MD5' is not supported");
+        QTest::newRow("hotp without counter") << (QStringLiteral("otpauth://hotp/a?") + s)
+                                              << ErrorCode::InvalidInput << QStringLiteral("needs a counter");
+        QTest::newRow("hotp bad counter")
+            << (QStringLiteral("otpauth://hotp/a?counter=1e3&") + s) << ErrorCode::InvalidInput
+            << QStringLiteral("counter must be a whole number");
+        QTest::newRow("two issuers") << (QStringLiteral("otpauth://totp/A:b?issuer=B&") + s)
+                                     << ErrorCode::InvalidInput << QStringLiteral("names two issuers");
         QTest::newRow("repeated secret") << (QStringLiteral("otpauth://totp/a?") + s + QLatin1Char('&') + s)
                                          << ErrorCode::InvalidInput << QStringLiteral("'secret' twice");
-        QTest::newRow("bad escape in label") << (QStringLiteral("otpauth://totp/a%zz?") + s) << ErrorCode::InvalidInput
-                                             << QStringLiteral("label");
-        QTest::newRow("bad escape in query") << QStringLiteral("otpauth://totp/a?secret=MZ%XW") << ErrorCode::InvalidInput
-                                             << QStringLiteral("parameters");
+        QTest::newRow("bad escape in label") << (QStringLiteral("otpauth://totp/a%zz?") + s)
+                                             << ErrorCode::InvalidInput << QStringLiteral("label");
+        QTest::newRow("bad escape in query") << QStringLiteral("otpauth://totp/a?secret=MZ%XW")
+                                             << ErrorCode::InvalidInput << QStringLiteral("parameters");
     }
     void badInput()
     {

@@ -33,6 +33,14 @@ function(mwauth_apply_common_settings target)
             target_link_options(${target} PRIVATE -Wl,-z,relro,-z,now -Wl,--as-needed)
         endif()
     endif()
+    if(MWAUTH_BUILD_FUZZERS)
+        # Every target of a fuzz build gets ASan + UBSan (any finding aborts) and libFuzzer's
+        # coverage hooks; the fuzz executables add -fsanitize=fuzzer (tests/fuzz).
+        target_compile_options(${target} PRIVATE
+            -fsanitize=address,undefined -fsanitize=fuzzer-no-link
+            -fno-sanitize-recover=all -fno-omit-frame-pointer)
+        target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    endif()
 endfunction()
 
 # mwauth_add_test(<name> SOURCES ... [LIBRARIES ...] LABELS ... [LAUNCHER ...]

@@ -28,8 +28,8 @@ Result<jose::Jwk> readKey(CommandContext &context, const CommandLine &cl)
         return data.error();
     Result<jose::Jwk> key = KeyInput::parseKey(*data);
     if (!key)
-        return key.error().prefixed(source == u"-" ? u"Standard input: "_s
-                                                   : u"%1: "_s.arg(quoted(source)));
+        return key.error().prefixed(source == u"-" ? u"Standard input"_s
+                                                   : u"%1"_s.arg(quoted(source)));
     return key;
 }
 

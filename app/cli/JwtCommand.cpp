@@ -57,6 +57,33 @@ QString reasonFor(ErrorCode code)
     }
 }
 
+// Runs the validator with the key(s) named by --secret, --key or --jwks. An error means the
+// keys could not be loaded (an input error); a verdict, valid or not, is the answer.
+Result<jose::JwtVerdict> validateWithChosenKey(CommandContext &context, const CommandLine &cl,
+                                               const jose::JwtValidator &validator, const QByteArray &token,
+                                               int timeoutMs)
+{
+    if (cl.isSet(u"secret"_s))
+        return validator.validate(token, jose::Jwk::fromSecret(cl.value(u"secret"_s).toUtf8()));
+    if (cl.isSet(u"key"_s)) {
+        Result<QByteArray> data = context.readInput(cl.value(u"key"_s));
+        if (!data)
+            return data.error();
+        Result<jose::Jwk> key = KeyInput::parseKey(*data);
+        if (!key)
+            return key.error().prefixed(u"The --key file holds no usable key"_s);
+        return validator.validate(token, *key);
+    }
+    Result<jose::Jwks> keys = KeyInput::loadKeySet(context, cl.value(u"jwks"_s), timeoutMs);
+    if (!keys)
+        return keys.error();
+    for (const QString &skipped : keys->skipped())
+        cl.warn(u"a key in the JWKS was skipped: "_s + skipped);
+    if (keys->isEmpty())
+        return fail(ErrorCode::NoMatchingKey, u"The JWKS has no key this program can use."_s);
+    return validator.validate(token, *keys);
+}
+
 } // namespace
 
 JwtCommand::JwtCommand()
@@ -153,31 +180,12 @@ int JwtCommand::verify(CommandContext &context, const QStringList &arguments)
     if (cl.isSet(u"nonce"_s))
         validator.setNonce(cl.value(u"nonce"_s));
 
-    jose::JwtVerdict verdict;
-    if (cl.isSet(u"secret"_s)) {
-        verdict = validator.validate(*token, jose::Jwk::fromSecret(cl.value(u"secret"_s).toUtf8()));
-    } else if (cl.isSet(u"key"_s)) {
-        Result<QByteArray> data = context.readInput(keySource);
-        if (!data)
-            return cl.fail(ExitInputError, data.error());
-        Result<jose::Jwk> key = KeyInput::parseKey(*data);
-        if (!key)
-            return cl.fail(ExitInputError, u"The --key file holds no usable key: "_s + key.error().message());
-        verdict = validator.validate(*token, *key);
-    } else {
-        Result<jose::Jwks> keys = KeyInput::loadKeySet(context, keySource, int(timeout * 1000));
-        if (!keys)
-            return cl.fail(ExitInputError, keys.error());
-        for (const QString &skipped : keys->skipped())
-            cl.warn(u"a key in the JWKS was skipped: "_s + skipped);
-        if (keys->isEmpty())
-            return cl.fail(ExitInputError, u"The JWKS has no key this program can use."_s);
-        verdict = validator.validate(*token, *keys);
-    }
-
-    if (!verdict.valid) {
-        context.printLine(u"invalid: "_s + reasonFor(verdict.error.code()) + u": "_s
-                          + CommandContext::printable(verdict.error.message(), 1000));
+    Result<jose::JwtVerdict> verdict = validateWithChosenKey(context, cl, validator, *token, int(timeout * 1000));
+    if (!verdict)
+        return cl.fail(ExitInputError, verdict.error());
+    if (!verdict->valid) {
+        context.printLine(u"invalid: "_s + reasonFor(verdict->error.code()) + u": "_s
+                          + CommandContext::printable(verdict->error.message(), 1000));
         return ExitInvalid;
     }
     Result<jose::Jwt> jwt = jose::Jwt::decode(*token);

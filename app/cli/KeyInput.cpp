@@ -92,7 +92,7 @@ Result<jose::Jwks> loadKeySet(CommandContext &context, const QString &source, in
     }
     Result<jose::Jwks> keys = parseKeySet(data);
     if (!keys)
-        return keys.error().prefixed(u"JWKS from %1: "_s.arg(origin));
+        return keys.error().prefixed(u"JWKS from %1"_s.arg(origin));
     return keys;
 }
 

@@ -13,6 +13,99 @@ using namespace Qt::StringLiterals;
 
 namespace mwauth::cli {
 
+namespace {
+
+// --method, --url and --param. Returns an exit status when they cannot be used.
+std::optional<int> readRequest(const CommandLine &cl, oauth1::Request &request)
+{
+    if (!cl.isSet(u"url"_s))
+        return cl.usageError(u"--url is required."_s);
+    const QString method = cl.isSet(u"method"_s) ? cl.value(u"method"_s).toUpper() : u"GET"_s;
+    static const QRegularExpression methodPattern(u"^[A-Z]{1,20}$"_s);
+    if (!methodPattern.match(method).hasMatch())
+        return cl.usageError(u"--method must be an HTTP method such as GET or POST, not %1."_s.arg(quoted(method)));
+    request.method = method.toLatin1();
+    request.url = QUrl(cl.value(u"url"_s), QUrl::StrictMode);
+    if (!request.url.isValid())
+        return cl.usageError(u"--url %1 is not a valid URL."_s.arg(quoted(cl.value(u"url"_s))));
+    if (Result<QByteArray> uri = oauth1::baseStringUri(request.url); !uri)
+        return cl.usageError(u"--url cannot be signed: "_s + uri.error().message());
+    for (const QString &param : cl.values(u"param"_s)) {
+        const qsizetype eq = param.indexOf(u'=');
+        if (eq <= 0)
+            return cl.usageError(u"--param must look like name=value, not %1."_s.arg(quoted(param)));
+        request.bodyFields.append({param.left(eq).toUtf8(), param.mid(eq + 1).toUtf8()});
+    }
+    return std::nullopt;
+}
+
+// The signature method and what it needs: --consumer-secret or --rsa-key, and the token.
+std::optional<int> readCredentials(CommandContext &context, const CommandLine &cl, oauth1::Credentials &credentials)
+{
+    const bool hasSecret = cl.isSet(u"consumer-secret"_s);
+    const bool hasRsaKey = cl.isSet(u"rsa-key"_s);
+    if (hasSecret && hasRsaKey)
+        return cl.usageError(u"Give --consumer-secret or --rsa-key, not both."_s);
+    credentials.method = hasRsaKey ? oauth1::SignatureMethod::RsaSha1 : oauth1::SignatureMethod::HmacSha1;
+    if (cl.isSet(u"signature-method"_s)) {
+        Result<oauth1::SignatureMethod> chosen = oauth1::signatureMethodFromName(cl.value(u"signature-method"_s));
+        if (!chosen)
+            return cl.usageError(chosen.error().message() + u" Use HMAC-SHA1, RSA-SHA1 or PLAINTEXT."_s);
+        credentials.method = *chosen;
+    }
+    const bool rsa = credentials.method == oauth1::SignatureMethod::RsaSha1;
+    const QString methodName = oauth1::signatureMethodName(credentials.method);
+    if (rsa && !hasRsaKey)
+        return cl.usageError(u"RSA-SHA1 needs --rsa-key."_s);
+    if (!rsa && !hasSecret)
+        return cl.usageError(u"%1 needs --consumer-secret."_s.arg(methodName));
+    if (cl.isSet(u"token-secret"_s) && !cl.isSet(u"token"_s))
+        return cl.usageError(u"--token-secret needs --token."_s);
+    if (cl.isSet(u"token"_s) && !cl.isSet(u"token-secret"_s) && !rsa)
+        return cl.usageError(u"--token needs --token-secret for %1."_s.arg(methodName));
+
+    credentials.consumerKey = cl.value(u"consumer-key"_s).toUtf8();
+    credentials.consumerSecret = cl.value(u"consumer-secret"_s).toUtf8();
+    credentials.token = cl.value(u"token"_s).toUtf8();
+    credentials.tokenSecret = cl.value(u"token-secret"_s).toUtf8();
+    if (!hasRsaKey)
+        return std::nullopt;
+    Result<QByteArray> data = context.readInput(cl.value(u"rsa-key"_s));
+    if (!data)
+        return cl.fail(ExitInputError, data.error());
+    Result<jose::Jwk> key = KeyInput::parseKey(*data);
+    if (!key)
+        return cl.fail(ExitInputError, u"The --rsa-key file holds no usable key: "_s + key.error().message());
+    if (key->type() != jose::Jwk::Type::Rsa || !key->hasPrivate())
+        return cl.fail(ExitInputError, u"RSA-SHA1 needs an RSA private key; the --rsa-key file holds a %1%2 key."_s.arg(
+                                           key->hasPrivate() ? QString() : u"public "_s, key->typeName()));
+    credentials.rsaPrivateKey = *key;
+    return std::nullopt;
+}
+
+void printSigned(CommandContext &context, const oauth1::SignedRequest &signedRequest, const QByteArray &header,
+                 const QString &methodName, bool json)
+{
+    if (json) {
+        QJsonObject parameters;
+        for (const auto &[name, value] : signedRequest.oauthParameters)
+            parameters.insert(QString::fromUtf8(name), QString::fromUtf8(value));
+        context.printJson({
+            {u"base_string"_s, QString::fromUtf8(signedRequest.baseString)},
+            {u"signature"_s, QString::fromUtf8(signedRequest.signature)},
+            {u"signature_method"_s, methodName},
+            {u"authorization"_s, QString::fromUtf8(header)},
+            {u"oauth_parameters"_s, parameters},
+        });
+        return;
+    }
+    context.printLine(u"base string: "_s + QString::fromUtf8(signedRequest.baseString));
+    context.printLine(u"signature: "_s + QString::fromUtf8(signedRequest.signature));
+    context.printLine(u"authorization: "_s + QString::fromUtf8(header));
+}
+
+} // namespace
+
 OAuth1Command::OAuth1Command()
     : CommandGroup(u"oauth1"_s, u"OAuth 1.0a request signing (RFC 5849), as MediaWiki's Extension:OAuth checks it."_s)
 {
@@ -55,50 +148,14 @@ int OAuth1Command::sign(CommandContext &context, const QStringList &arguments)
     if (auto status = cl.parse(arguments))
         return *status;
 
-    if (!cl.isSet(u"url"_s))
-        return cl.usageError(u"--url is required."_s);
     if (!cl.isSet(u"consumer-key"_s))
         return cl.usageError(u"--consumer-key is required."_s);
-
     oauth1::Request request;
-    const QString method = cl.isSet(u"method"_s) ? cl.value(u"method"_s).toUpper() : u"GET"_s;
-    static const QRegularExpression methodPattern(u"^[A-Z]{1,20}$"_s);
-    if (!methodPattern.match(method).hasMatch())
-        return cl.usageError(u"--method must be an HTTP method such as GET or POST, not %1."_s.arg(quoted(method)));
-    request.method = method.toLatin1();
-    request.url = QUrl(cl.value(u"url"_s), QUrl::StrictMode);
-    if (!request.url.isValid())
-        return cl.usageError(u"--url %1 is not a valid URL."_s.arg(quoted(cl.value(u"url"_s))));
-    if (Result<QByteArray> uri = oauth1::baseStringUri(request.url); !uri)
-        return cl.usageError(u"--url cannot be signed: "_s + uri.error().message());
-    for (const QString &param : cl.values(u"param"_s)) {
-        const qsizetype eq = param.indexOf(u'=');
-        if (eq <= 0)
-            return cl.usageError(u"--param must look like name=value, not %1."_s.arg(quoted(param)));
-        request.bodyFields.append({param.left(eq).toUtf8(), param.mid(eq + 1).toUtf8()});
-    }
-
-    const bool hasSecret = cl.isSet(u"consumer-secret"_s);
-    const bool hasRsaKey = cl.isSet(u"rsa-key"_s);
-    if (hasSecret && hasRsaKey)
-        return cl.usageError(u"Give --consumer-secret or --rsa-key, not both."_s);
+    if (auto status = readRequest(cl, request))
+        return *status;
     oauth1::Credentials credentials;
-    credentials.method = hasRsaKey ? oauth1::SignatureMethod::RsaSha1 : oauth1::SignatureMethod::HmacSha1;
-    if (cl.isSet(u"signature-method"_s)) {
-        Result<oauth1::SignatureMethod> chosen = oauth1::signatureMethodFromName(cl.value(u"signature-method"_s));
-        if (!chosen)
-            return cl.usageError(chosen.error().message() + u" Use HMAC-SHA1, RSA-SHA1 or PLAINTEXT."_s);
-        credentials.method = *chosen;
-    }
-    const QString methodName = oauth1::signatureMethodName(credentials.method);
-    if (credentials.method == oauth1::SignatureMethod::RsaSha1 && !hasRsaKey)
-        return cl.usageError(u"RSA-SHA1 needs --rsa-key."_s);
-    if (credentials.method != oauth1::SignatureMethod::RsaSha1 && !hasSecret)
-        return cl.usageError(u"%1 needs --consumer-secret."_s.arg(methodName));
-    if (cl.isSet(u"token-secret"_s) && !cl.isSet(u"token"_s))
-        return cl.usageError(u"--token-secret needs --token."_s);
-    if (cl.isSet(u"token"_s) && !cl.isSet(u"token-secret"_s) && credentials.method != oauth1::SignatureMethod::RsaSha1)
-        return cl.usageError(u"--token needs --token-secret for %1."_s.arg(methodName));
+    if (auto status = readCredentials(context, cl, credentials))
+        return *status;
 
     qint64 timestamp = qint64(context.clock().nowSeconds());
     if (!cl.readInteger(u"timestamp"_s, timestamp, 0, qint64(1e11)))
@@ -106,24 +163,6 @@ int OAuth1Command::sign(CommandContext &context, const QStringList &arguments)
     const QByteArray nonce = cl.isSet(u"nonce"_s) ? cl.value(u"nonce"_s).toUtf8() : context.random().token(16);
     if (nonce.isEmpty())
         return cl.usageError(u"--nonce must not be empty."_s);
-
-    credentials.consumerKey = cl.value(u"consumer-key"_s).toUtf8();
-    credentials.consumerSecret = cl.value(u"consumer-secret"_s).toUtf8();
-    credentials.token = cl.value(u"token"_s).toUtf8();
-    credentials.tokenSecret = cl.value(u"token-secret"_s).toUtf8();
-    if (hasRsaKey) {
-        Result<QByteArray> data = context.readInput(cl.value(u"rsa-key"_s));
-        if (!data)
-            return cl.fail(ExitInputError, data.error());
-        Result<jose::Jwk> key = KeyInput::parseKey(*data);
-        if (!key)
-            return cl.fail(ExitInputError, u"The --rsa-key file holds no usable key: "_s + key.error().message());
-        if (key->type() != jose::Jwk::Type::Rsa || !key->hasPrivate())
-            return cl.fail(ExitInputError, u"RSA-SHA1 needs an RSA private key; the --rsa-key file holds a %1%2 key."_s.arg(
-                                               key->hasPrivate() ? QString() : u"public "_s, key->typeName()));
-        credentials.rsaPrivateKey = *key;
-    }
-
     http::FormFields extra;
     if (cl.isSet(u"callback"_s))
         extra.append({"oauth_callback", cl.value(u"callback"_s).toUtf8()});
@@ -137,23 +176,7 @@ int OAuth1Command::sign(CommandContext &context, const QStringList &arguments)
     const QByteArray header = cl.isSet(u"realm"_s)
         ? oauth1::AuthorizationHeader::encode(signedRequest->oauthParameters, cl.value(u"realm"_s).toUtf8())
         : signedRequest->authorizationHeader;
-
-    if (cl.isSet(u"json"_s)) {
-        QJsonObject parameters;
-        for (const auto &[name, value] : std::as_const(signedRequest->oauthParameters))
-            parameters.insert(QString::fromUtf8(name), QString::fromUtf8(value));
-        context.printJson({
-            {u"base_string"_s, QString::fromUtf8(signedRequest->baseString)},
-            {u"signature"_s, QString::fromUtf8(signedRequest->signature)},
-            {u"signature_method"_s, methodName},
-            {u"authorization"_s, QString::fromUtf8(header)},
-            {u"oauth_parameters"_s, parameters},
-        });
-        return ExitOk;
-    }
-    context.printLine(u"base string: "_s + QString::fromUtf8(signedRequest->baseString));
-    context.printLine(u"signature: "_s + QString::fromUtf8(signedRequest->signature));
-    context.printLine(u"authorization: "_s + QString::fromUtf8(header));
+    printSigned(context, *signedRequest, header, oauth1::signatureMethodName(credentials.method), cl.isSet(u"json"_s));
     return ExitOk;
 }
 

@@ -71,6 +71,7 @@ private slots:
     void verify();
     void verifyErrors_data();
     void verifyErrors();
+    void verifySkipsUnusableKeys();
 
 private:
     QStringList expand(const QStringList &arguments) const;
@@ -101,6 +102,8 @@ void TestCliJwt::initTestCase()
     writeFile(QStringLiteral("rfc-oct-jwk.json"), rfcOctJwk);
     writeFile(QStringLiteral("rfc-ec-jwk.json"), rfcEcPublicJwk);
     writeFile(QStringLiteral("not-json.txt"), "this is not JSON\n");
+    writeFile(QStringLiteral("mixed-jwks.json"), R"({"keys":[{"kty":"XYZ","kid":"future"},)" + rfcOctJwk + "]}");
+    writeFile(QStringLiteral("unusable-jwks.json"), R"({"keys":[{"kty":"XYZ","kid":"future"}]})");
     writeFile(QStringLiteral("no-keys.json"), R"({"issuer":"https://wiki.example"})");
     QByteArray junk;
     for (int i = 0; i < 4096; ++i)
@@ -376,6 +379,8 @@ void TestCliJwt::verifyErrors_data()
         QStringLiteral("neither a JWK Set"));
     row("--jwks binary junk on stdin", {"jwt", "verify", hs, "--jwks", "-"}, 3, QStringLiteral("not valid JSON"),
         QByteArray("\x00\x01\xfe\xff{{{", 7));
+    row("--jwks with no usable key", {"jwt", "verify", hs, "--jwks", "@TMP@/unusable-jwks.json"}, 3,
+        QStringLiteral("no key this program can use"));
     row("token from stdin is empty", {"jwt", "verify", "-", "--jwks", "@TMP@/rfc-oct-jwks.json"}, 3,
         QStringLiteral("empty"));
     row("HTTP 404", {"jwt", "verify", hs, "--jwks", "@HTTP@/missing.json"}, 3, QStringLiteral("HTTP 404"));
@@ -398,6 +403,19 @@ void TestCliJwt::verifyErrors()
 
     const CliRun run = runCli(expand(arguments), input);
     CLI_VERIFY_ERROR(run, exitCode, message);
+}
+
+// RFC 7517 section 5: keys of an unknown type are skipped, the others still verify; the
+// skipped key is mentioned on stderr and stdout keeps only the result.
+void TestCliJwt::verifySkipsUnusableKeys()
+{
+    const CliRun run = runCli(expand({"jwt", "verify", QString::fromLatin1(rfcHs256Token), "--jwks",
+                                      "@TMP@/mixed-jwks.json", "--at", QString::number(rfcExp - 100)}));
+    CLI_VERIFY_RAN(run);
+    QVERIFY2(run.exitCode == 0, run.describe().constData());
+    QVERIFY2(run.out.startsWith("valid\n"), run.describe().constData());
+    QVERIFY2(run.err.startsWith("mwauth jwt verify: warning: a key in the JWKS was skipped"), run.describe().constData());
+    QVERIFY(isReadableText(run.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliJwt)

@@ -28,7 +28,7 @@ JsonTreeView::JsonTreeView(QWidget *parent)
     header()->setStretchLastSection(true);
     header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     header()->setSectionResizeMode(1, QHeaderView::Interactive);
-    setColumnWidth(1, 220);
+    setColumnWidth(1, 180);
 
     auto *copy = new QAction(tr("Copy value"), this);
     copy->setShortcut(QKeySequence::Copy);

@@ -24,6 +24,8 @@ QString absolute(double epochSeconds)
     const QDateTime local = utc.toLocalTime();
     const QString timeFormat = fractional ? QStringLiteral("HH:mm:ss.zzz") : QStringLiteral("HH:mm:ss");
     const QString utcText = utc.toString(QStringLiteral("yyyy-MM-dd ") + timeFormat);
+    if (local.offsetFromUtc() == 0 && local.timeZoneAbbreviation() == u"UTC")
+        return tr("%1 UTC").arg(utcText); // local time is UTC: say it once
     const QString localFormat = local.date() == utc.date()
         ? QStringLiteral("HH:mm:ss")
         : QStringLiteral("yyyy-MM-dd HH:mm:ss");

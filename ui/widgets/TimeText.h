@@ -8,7 +8,8 @@ namespace mwauth::ui::TimeText {
 // MediaWiki issues them: 1795404830.89835).
 
 // "2026-11-18 07:53:50.895 UTC (08:53:50 CET local)"; milliseconds only when the value
-// has a fractional part; the local part names the date too when it differs from UTC's.
+// has a fractional part; the local part names the date too when it differs from UTC's,
+// and is left out when local time is UTC.
 QString absolute(double epochSeconds);
 
 // A length of time for people: "less than a second", "45 s", "59 min", "3 h 5 min",

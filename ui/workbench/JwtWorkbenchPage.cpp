@@ -57,6 +57,7 @@ JwtWorkbenchPage::JwtWorkbenchPage(const Clock *clock, QWidget *parent)
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({600, 400}); // the claims' meanings need the room more than the key
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(title);

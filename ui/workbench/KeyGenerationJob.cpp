@@ -30,7 +30,7 @@ void KeyGenerationJob::run()
     {
         const std::lock_guard lock(m_mutex);
         m_result.emplace(std::move(key));
-        m_elapsedMs = timer.elapsed();
+        m_elapsedMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
     }
     emit finished();
 }
@@ -51,7 +51,7 @@ Result<jose::Jwk> KeyGenerationJob::result() const
     return *m_result;
 }
 
-qint64 KeyGenerationJob::elapsedMs() const
+double KeyGenerationJob::elapsedMs() const
 {
     const std::lock_guard lock(m_mutex);
     return m_elapsedMs;

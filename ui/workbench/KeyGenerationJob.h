@@ -37,7 +37,7 @@ public:
     // Valid once finished() was emitted.
     Result<jose::Jwk> result() const;
     // Wall time the generation took, in milliseconds.
-    qint64 elapsedMs() const;
+    double elapsedMs() const;
 
 signals:
     void finished();
@@ -50,7 +50,7 @@ private:
     const int m_bits;
     mutable std::mutex m_mutex;
     std::optional<Result<jose::Jwk>> m_result;
-    qint64 m_elapsedMs = 0;
+    double m_elapsedMs = 0;
 };
 
 } // namespace mwauth::ui

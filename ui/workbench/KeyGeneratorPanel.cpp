@@ -196,9 +196,9 @@ void KeyGeneratorPanel::onGenerated()
         return;
     }
     showKey(*key);
-    m_status->setText(tr("Generated a %1 key in %2 ms.")
+    m_status->setText(tr("Generated a new %1 key in %2 ms.")
                           .arg(jose::algorithmName(job->algorithm()))
-                          .arg(job->elapsedMs()));
+                          .arg(job->elapsedMs(), 0, 'f', 1));
     emit generationFinished(QString());
 }
 
@@ -213,6 +213,7 @@ void KeyGeneratorPanel::showKey(const jose::Jwk &key)
     m_key = key;
     const bool oct = key.type() == jose::Jwk::Type::Oct;
     m_thumbprint->setText(QString::fromLatin1(key.thumbprint()));
+    m_publicJwk->setLineWrapMode(oct ? QPlainTextEdit::WidgetWidth : QPlainTextEdit::NoWrap);
     m_publicJwk->setPlainText(oct ? tr("A shared secret has no public form: both sides hold "
                                        "the same key (use the private JWK to verify).")
                                   : QString::fromUtf8(QJsonDocument(key.toPublicJson())

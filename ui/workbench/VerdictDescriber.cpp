@@ -92,9 +92,9 @@ VerdictText claimFailure(const jose::JwtVerdict &verdict, const std::optional<jo
         text.headline = tr("Not acceptable - %1").arg(verdict.error.message());
         break;
     }
-    text.detail = signatureNote + QLatin1Char(' ') + verdict.error.message()
-        + QLatin1Char(' ') + tr("Checked at %1 with %2 s leeway.").arg(atText(settings))
-                                   .arg(settings.leeway);
+    text.detail = signatureNote + QLatin1Char(' ') + verdict.error.message();
+    if (!settings.atIsNow)
+        text.detail += QLatin1Char(' ') + tr("Verification time: %1.").arg(atText(settings));
     return text;
 }
 } // namespace

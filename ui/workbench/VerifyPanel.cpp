@@ -38,6 +38,7 @@ VerifyPanel::VerifyPanel(QWidget *parent)
     m_key->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_key->setTabChangesFocus(true);
     m_key->setMinimumHeight(110);
+    m_key->setMaximumHeight(240);
 
     m_keySummary->setObjectName(QStringLiteral("keySummary"));
     m_keySummary->setWordWrap(true);
@@ -88,14 +89,17 @@ VerifyPanel::VerifyPanel(QWidget *parent)
     form->addRow(tr("Expected &audience:"), m_audience);
     form->addRow(tr("Expected &nonce:"), m_nonce);
     form->addRow(tr("&Leeway:"), m_leeway);
-    form->addRow(tr("Verify &at:"), atRow);
+    auto *atLabel = new QLabel(tr("Verify &at:"), this);
+    atLabel->setBuddy(m_atNow);
+    form->addRow(atLabel, atRow);
     form->addRow(QString(), m_requireExp);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(modeRow);
-    layout->addWidget(m_key, 1);
+    layout->addWidget(m_key);
     layout->addWidget(m_keySummary);
     layout->addLayout(form);
+    layout->addStretch(1);
 
     connect(m_mode, &QComboBox::currentIndexChanged, this, &VerifyPanel::onModeChanged);
     connect(m_key, &QPlainTextEdit::textChanged, this, &VerifyPanel::onKeyTextChanged);

@@ -20,11 +20,13 @@ QString exitCodeHelp()
            "     network failure\n"_s;
 }
 
-CommandContext::CommandContext(Clock &clock, Random &random, std::FILE *in, std::FILE *out,
-                               std::FILE *err)
-    : m_clock(clock), m_random(random), m_in(in), m_out(out), m_err(err)
-{
-}
+CommandContext::CommandContext(Clock &clock, Random &random, std::FILE *in, std::FILE *out, std::FILE *err)
+    : m_clock(clock)
+    , m_random(random)
+    , m_in(in)
+    , m_out(out)
+    , m_err(err)
+{ }
 
 CommandContext::~CommandContext()
 {
@@ -120,8 +122,9 @@ Result<QByteArray> CommandContext::readStream(std::FILE *stream, const QString &
         const size_t n = std::fread(buffer, 1, sizeof buffer, stream);
         data.append(buffer, qsizetype(n));
         if (data.size() > maxBytes)
-            return fail(ErrorCode::Io, u"The %1 is larger than %2 bytes; that is too large for this input."_s.arg(
-                                           name, QString::number(maxBytes)));
+            return fail(ErrorCode::Io,
+                        u"The %1 is larger than %2 bytes; that is too large for this input."_s.arg(
+                            name, QString::number(maxBytes)));
         if (n < sizeof buffer) {
             if (std::ferror(stream))
                 return fail(ErrorCode::Io, u"The %1 cannot be read."_s.arg(name));

@@ -8,9 +8,9 @@ using namespace Qt::StringLiterals;
 namespace mwauth::cli {
 
 CommandGroup::CommandGroup(QString name, QString summary)
-    : m_name(std::move(name)), m_summary(std::move(summary))
-{
-}
+    : m_name(std::move(name))
+    , m_summary(std::move(summary))
+{ }
 
 CommandGroup::~CommandGroup() = default;
 
@@ -35,20 +35,22 @@ int CommandGroup::run(CommandContext &context, const QStringList &arguments)
         if (sub.name == first)
             return sub.handler(context, arguments.mid(1));
     }
-    context.printError(u"mwauth "_s + m_name + u": unknown command "_s + quoted(first)
-                       + u". Run 'mwauth "_s + m_name + u" --help' for the list."_s);
+    context.printError(u"mwauth "_s + m_name + u": unknown command "_s + quoted(first) + u". Run 'mwauth "_s
+                       + m_name + u" --help' for the list."_s);
     return ExitUsage;
 }
 
 QString CommandGroup::helpText() const
 {
-    QString text = u"Usage: mwauth "_s + m_name + u" <command> [options]\n"_s + m_summary + u"\n\nCommands:\n"_s;
+    QString text
+        = u"Usage: mwauth "_s + m_name + u" <command> [options]\n"_s + m_summary + u"\n\nCommands:\n"_s;
     qsizetype width = 0;
     for (const Subcommand &sub : m_subcommands)
         width = std::max(width, sub.name.size());
     for (const Subcommand &sub : m_subcommands)
         text += u"  "_s + sub.name.leftJustified(width + 2) + sub.summary + u'\n';
-    text += u"\nRun 'mwauth "_s + m_name + u" <command> --help' for a command's options.\n\n"_s + exitCodeHelp();
+    text += u"\nRun 'mwauth "_s + m_name + u" <command> --help' for a command's options.\n\n"_s
+        + exitCodeHelp();
     return text;
 }
 

@@ -12,7 +12,8 @@ QString quoted(const QString &value)
 }
 
 CommandLine::CommandLine(CommandContext &context, QString command, const QString &description)
-    : m_context(context), m_command(std::move(command))
+    : m_context(context)
+    , m_command(std::move(command))
 {
     m_parser.setApplicationDescription(description);
     m_parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
@@ -32,7 +33,7 @@ void CommandLine::addPositional(const QString &name, const QString &description,
 std::optional<int> CommandLine::parse(const QStringList &arguments, int minPositional, int maxPositional)
 {
     // QCommandLineParser skips the first element as the program name.
-    const bool parsed = m_parser.parse(QStringList{u"mwauth"_s} + arguments);
+    const bool parsed = m_parser.parse(QStringList {u"mwauth"_s} + arguments);
     const bool helpAsked = parsed ? m_parser.isSet(u"help"_s)
                                   : (arguments.contains(u"--help"_s) || arguments.contains(u"-h"_s));
     if (helpAsked) {

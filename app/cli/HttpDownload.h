@@ -11,8 +11,8 @@ namespace mwauth::cli::HttpDownload {
 
 struct Limits
 {
-    int timeoutMs = 15000;              // for the whole transfer, redirects included
-    qsizetype maxBytes = 1024 * 1024;   // body size; larger answers are cut off and refused
+    int timeoutMs = 15000; // for the whole transfer, redirects included
+    qsizetype maxBytes = 1024 * 1024; // body size; larger answers are cut off and refused
 };
 
 // GET `url` (http or https) and return the body of a 200 answer. Follows up to 5

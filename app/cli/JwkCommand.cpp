@@ -28,8 +28,7 @@ Result<jose::Jwk> readKey(CommandContext &context, const CommandLine &cl)
         return data.error();
     Result<jose::Jwk> key = KeyInput::parseKey(*data);
     if (!key)
-        return key.error().prefixed(source == u"-" ? u"Standard input"_s
-                                                   : u"%1"_s.arg(quoted(source)));
+        return key.error().prefixed(source == u"-" ? u"Standard input"_s : u"%1"_s.arg(quoted(source)));
     return key;
 }
 
@@ -68,7 +67,8 @@ int JwkCommand::generate(CommandContext &context, const QStringList &arguments)
     int bits = 2048;
     if (cl.isSet(u"bits"_s)) {
         if (!jose::isRsa(*alg))
-            return cl.usageError(u"--bits is only for RSA algorithms (RS*, PS*), not %1."_s.arg(jose::algorithmName(*alg)));
+            return cl.usageError(
+                u"--bits is only for RSA algorithms (RS*, PS*), not %1."_s.arg(jose::algorithmName(*alg)));
         if (!cl.readInteger(u"bits"_s, bits, 0, 1 << 16))
             return ExitUsage;
         if (bits != 2048 && bits != 3072 && bits != 4096)
@@ -76,7 +76,8 @@ int JwkCommand::generate(CommandContext &context, const QStringList &arguments)
     }
     const bool pem = cl.isSet(u"pem"_s);
     if (pem && jose::isHmac(*alg))
-        return cl.usageError(u"An HMAC secret has no PEM form; leave out --pem for %1."_s.arg(jose::algorithmName(*alg)));
+        return cl.usageError(
+            u"An HMAC secret has no PEM form; leave out --pem for %1."_s.arg(jose::algorithmName(*alg)));
 
     Result<jose::Jwk> key = jose::KeyGenerator::generate(*alg, bits);
     if (!key)
@@ -106,7 +107,8 @@ int JwkCommand::publicKey(CommandContext &context, const QStringList &arguments)
     if (!key)
         return cl.fail(ExitInputError, key.error());
     if (key->type() == jose::Jwk::Type::Oct)
-        return cl.fail(ExitInputError, u"This is a symmetric (oct) key: it is all secret and has no public form."_s);
+        return cl.fail(ExitInputError,
+                       u"This is a symmetric (oct) key: it is all secret and has no public form."_s);
     if (cl.isSet(u"pem"_s)) {
         Result<QByteArray> text = key->toPublicPem();
         if (!text)

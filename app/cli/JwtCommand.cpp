@@ -38,22 +38,36 @@ Result<QByteArray> readToken(CommandContext &context, const QString &argument)
 QString reasonFor(ErrorCode code)
 {
     switch (code) {
-    case ErrorCode::BadSignature: return u"bad signature"_s;
-    case ErrorCode::Expired: return u"expired"_s;
-    case ErrorCode::NotYetValid: return u"not yet valid"_s;
-    case ErrorCode::IssuedInFuture: return u"issued in the future"_s;
-    case ErrorCode::WrongIssuer: return u"wrong issuer"_s;
-    case ErrorCode::WrongAudience: return u"wrong audience"_s;
-    case ErrorCode::WrongNonce: return u"wrong nonce"_s;
-    case ErrorCode::MissingClaim: return u"missing claim"_s;
-    case ErrorCode::NoMatchingKey: return u"no matching key"_s;
-    case ErrorCode::UnsupportedAlgorithm: return u"unsupported algorithm"_s;
-    case ErrorCode::AlgorithmKeyMismatch: return u"algorithm does not fit the key"_s;
-    case ErrorCode::WeakKey: return u"weak key"_s;
+    case ErrorCode::BadSignature:
+        return u"bad signature"_s;
+    case ErrorCode::Expired:
+        return u"expired"_s;
+    case ErrorCode::NotYetValid:
+        return u"not yet valid"_s;
+    case ErrorCode::IssuedInFuture:
+        return u"issued in the future"_s;
+    case ErrorCode::WrongIssuer:
+        return u"wrong issuer"_s;
+    case ErrorCode::WrongAudience:
+        return u"wrong audience"_s;
+    case ErrorCode::WrongNonce:
+        return u"wrong nonce"_s;
+    case ErrorCode::MissingClaim:
+        return u"missing claim"_s;
+    case ErrorCode::NoMatchingKey:
+        return u"no matching key"_s;
+    case ErrorCode::UnsupportedAlgorithm:
+        return u"unsupported algorithm"_s;
+    case ErrorCode::AlgorithmKeyMismatch:
+        return u"algorithm does not fit the key"_s;
+    case ErrorCode::WeakKey:
+        return u"weak key"_s;
     case ErrorCode::MalformedToken:
     case ErrorCode::MalformedBase64:
-    case ErrorCode::MalformedJson: return u"malformed token"_s;
-    default: return u"not verified"_s;
+    case ErrorCode::MalformedJson:
+        return u"malformed token"_s;
+    default:
+        return u"not verified"_s;
     }
 }
 
@@ -89,7 +103,8 @@ Result<jose::JwtVerdict> validateWithChosenKey(CommandContext &context, const Co
 JwtCommand::JwtCommand()
     : CommandGroup(u"jwt"_s, u"Decode and verify JSON Web Tokens (RFC 7519)."_s)
 {
-    addSubcommand(u"decode"_s, u"Show a token's header and payload, without checking it."_s, &JwtCommand::decode);
+    addSubcommand(u"decode"_s, u"Show a token's header and payload, without checking it."_s,
+                  &JwtCommand::decode);
     addSubcommand(u"verify"_s, u"Check a token's signature and claims."_s, &JwtCommand::verify);
 }
 
@@ -111,7 +126,7 @@ int JwtCommand::decode(CommandContext &context, const QStringList &arguments)
     if (!jwt)
         return cl.fail(ExitInputError, u"Not a well-formed JWT: "_s + jwt.error().message());
 
-    context.printJson(QJsonObject{{u"header"_s, jwt->header()}, {u"payload"_s, jwt->claims()}});
+    context.printJson(QJsonObject {{u"header"_s, jwt->header()}, {u"payload"_s, jwt->claims()}});
     return ExitOk;
 }
 
@@ -126,19 +141,28 @@ int JwtCommand::verify(CommandContext &context, const QStringList &arguments)
                    "audience, wrong nonce, missing claim, no matching key, unsupported algorithm,\n"
                    "algorithm does not fit the key, weak key, malformed token."_s);
     cl.addPositional(u"token"_s, u"The compact JWT, or - to read it from standard input."_s);
-    cl.addOption({u"jwks"_s, u"Verify with a JWK Set (or a single JWK) from a file, - for standard input, "
-                             "or an http(s) URL."_s, u"file|url"_s});
-    cl.addOption({u"key"_s, u"Verify with one key: a PEM file (public or private) or a JWK file."_s, u"file"_s});
-    cl.addOption({u"secret"_s, u"Verify an HS256/384/512 token with this shared secret (its UTF-8 bytes). "
-                               "Note: other local users may see command lines."_s, u"text"_s});
+    cl.addOption({u"jwks"_s,
+                  u"Verify with a JWK Set (or a single JWK) from a file, - for standard input, "
+                  "or an http(s) URL."_s,
+                  u"file|url"_s});
+    cl.addOption(
+        {u"key"_s, u"Verify with one key: a PEM file (public or private) or a JWK file."_s, u"file"_s});
+    cl.addOption({u"secret"_s,
+                  u"Verify an HS256/384/512 token with this shared secret (its UTF-8 bytes). "
+                  "Note: other local users may see command lines."_s,
+                  u"text"_s});
     cl.addOption({u"iss"_s, u"Require this issuer."_s, u"issuer"_s});
     cl.addOption({u"aud"_s, u"Require this audience (one of the token's aud values)."_s, u"audience"_s});
     cl.addOption({u"nonce"_s, u"Require this nonce (OpenID Connect)."_s, u"nonce"_s});
-    cl.addOption({u"at"_s, u"Check the times as of this moment, in seconds since the epoch (fractions "
-                           "allowed). Default: now."_s, u"unixtime"_s});
-    cl.addOption({u"leeway"_s, u"Clock skew allowed for exp, nbf and iat, in seconds. Default: 60."_s, u"seconds"_s});
+    cl.addOption({u"at"_s,
+                  u"Check the times as of this moment, in seconds since the epoch (fractions "
+                  "allowed). Default: now."_s,
+                  u"unixtime"_s});
+    cl.addOption(
+        {u"leeway"_s, u"Clock skew allowed for exp, nbf and iat, in seconds. Default: 60."_s, u"seconds"_s});
     cl.addOption({u"allow-missing-exp"_s, u"Accept a token without an \"exp\" claim."_s});
-    cl.addOption({u"timeout"_s, u"Time limit for fetching a --jwks URL, in seconds. Default: 15."_s, u"seconds"_s});
+    cl.addOption(
+        {u"timeout"_s, u"Time limit for fetching a --jwks URL, in seconds. Default: 15."_s, u"seconds"_s});
     cl.setNotes(u"Exactly one of --jwks, --key and --secret is required.\n"
                 "A --jwks URL is fetched with GET (at most 1 MiB, redirects not downgrading to http).\n\n"
                 "Example:\n"
@@ -180,7 +204,8 @@ int JwtCommand::verify(CommandContext &context, const QStringList &arguments)
     if (cl.isSet(u"nonce"_s))
         validator.setNonce(cl.value(u"nonce"_s));
 
-    Result<jose::JwtVerdict> verdict = validateWithChosenKey(context, cl, validator, *token, int(timeout * 1000));
+    Result<jose::JwtVerdict> verdict
+        = validateWithChosenKey(context, cl, validator, *token, int(timeout * 1000));
     if (!verdict)
         return cl.fail(ExitInputError, verdict.error());
     if (!verdict->valid) {

@@ -19,8 +19,9 @@ Result<QJsonObject> parseObject(const QByteArray &data, const QString &what)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(data, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return fail(ErrorCode::MalformedJson, u"The %1 is not valid JSON (%2 at offset %3)."_s.arg(
-                                                  what, parseError.errorString(), QString::number(parseError.offset)));
+        return fail(ErrorCode::MalformedJson,
+                    u"The %1 is not valid JSON (%2 at offset %3)."_s.arg(what, parseError.errorString(),
+                                                                         QString::number(parseError.offset)));
     if (!document.isObject())
         return fail(ErrorCode::MalformedJson, u"The %1 is JSON, but not a JSON object."_s.arg(what));
     return document.object();
@@ -36,7 +37,8 @@ Result<jose::Jwk> parseKey(const QByteArray &data)
         if (!object)
             return object.error();
         if (!object->contains(u"kty"_s))
-            return fail(ErrorCode::MalformedKey, u"The key is a JSON object but not a JWK: it has no \"kty\" member."_s);
+            return fail(ErrorCode::MalformedKey,
+                        u"The key is a JSON object but not a JWK: it has no \"kty\" member."_s);
         return jose::Jwk::fromJson(*object);
     }
     if (trimmed.startsWith("-----BEGIN "))
@@ -66,7 +68,8 @@ Result<jose::Jwks> parseKeySet(const QByteArray &data)
 
 bool isUrl(const QString &source)
 {
-    return source.startsWith(u"http://"_s, Qt::CaseInsensitive) || source.startsWith(u"https://"_s, Qt::CaseInsensitive);
+    return source.startsWith(u"http://"_s, Qt::CaseInsensitive)
+        || source.startsWith(u"https://"_s, Qt::CaseInsensitive);
 }
 
 Result<jose::Jwks> loadKeySet(CommandContext &context, const QString &source, int timeoutMs)
@@ -77,9 +80,10 @@ Result<jose::Jwks> loadKeySet(CommandContext &context, const QString &source, in
         const QUrl url(source, QUrl::StrictMode);
         origin = Redactor().url(source);
         if (!url.isValid() || url.host().isEmpty())
-            return fail(ErrorCode::MalformedUrl, u"The JWKS URL %1 is not a valid URL."_s.arg(
-                                                     CommandContext::printable(origin)));
-        Result<QByteArray> body = HttpDownload::get(context.network(), url, {timeoutMs, CommandContext::maxInputSize});
+            return fail(ErrorCode::MalformedUrl,
+                        u"The JWKS URL %1 is not a valid URL."_s.arg(CommandContext::printable(origin)));
+        Result<QByteArray> body
+            = HttpDownload::get(context.network(), url, {timeoutMs, CommandContext::maxInputSize});
         if (!body)
             return body.error();
         data = *body;

@@ -12,8 +12,7 @@ namespace mwauth::cli {
 
 PkceCommand::PkceCommand()
     : CommandGroup(u"pkce"_s, u"Make a PKCE code verifier and its challenge (RFC 7636)."_s)
-{
-}
+{ }
 
 int PkceCommand::run(CommandContext &context, const QStringList &arguments)
 {
@@ -23,7 +22,8 @@ int PkceCommand::run(CommandContext &context, const QStringList &arguments)
                    "  challenge: ...\n"
                    "  method: S256\n"
                    "Without --verifier a new one is made from 32 random bytes (43 characters)."_s);
-    cl.addOption({u"verifier"_s, u"Use this verifier: 43 to 128 characters of A-Z a-z 0-9 - . _ ~."_s, u"verifier"_s});
+    cl.addOption(
+        {u"verifier"_s, u"Use this verifier: 43 to 128 characters of A-Z a-z 0-9 - . _ ~."_s, u"verifier"_s});
     cl.addOption({u"method"_s, u"The challenge method: S256 (default) or plain."_s, u"method"_s});
     cl.addOption({u"json"_s, u"Print {\"code_verifier\", \"code_challenge\", \"code_challenge_method\"}."_s});
     if (auto status = cl.parse(arguments))

@@ -34,9 +34,8 @@ int RootCommand::run(CommandContext &context, const QStringList &arguments) cons
         if (group->name() == first)
             return group->run(context, arguments.mid(1));
     }
-    context.printError(first.startsWith(u'-')
-                           ? u"mwauth: unknown option "_s + quoted(first) + u'.'
-                           : u"mwauth: unknown command "_s + quoted(first) + u'.');
+    context.printError(first.startsWith(u'-') ? u"mwauth: unknown option "_s + quoted(first) + u'.'
+                                              : u"mwauth: unknown command "_s + quoted(first) + u'.');
     context.printError(u"Run 'mwauth --help' for the list of commands."_s);
     return ExitUsage;
 }

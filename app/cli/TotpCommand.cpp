@@ -11,9 +11,11 @@ using namespace Qt::StringLiterals;
 namespace mwauth::cli {
 
 TotpCommand::TotpCommand()
-    : CommandGroup(u"totp"_s, u"Time-based one-time passwords (RFC 6238), as OATHAuth and authenticator apps use."_s)
+    : CommandGroup(u"totp"_s,
+                   u"Time-based one-time passwords (RFC 6238), as OATHAuth and authenticator apps use."_s)
 {
-    addSubcommand(u"code"_s, u"Print the TOTP code for a secret at a moment (default: now)."_s, &TotpCommand::code);
+    addSubcommand(u"code"_s, u"Print the TOTP code for a secret at a moment (default: now)."_s,
+                  &TotpCommand::code);
 }
 
 int TotpCommand::code(CommandContext &context, const QStringList &arguments)
@@ -21,8 +23,10 @@ int TotpCommand::code(CommandContext &context, const QStringList &arguments)
     CommandLine cl(context, u"totp code"_s,
                    u"Prints the TOTP code for a base32 secret (or an otpauth:// URI) at a moment.\n"
                    "Options given explicitly override the URI's parameters."_s);
-    cl.addOption({u"secret"_s, u"The shared secret in base32 (case, spaces and '=' padding ignored)."_s, u"base32"_s});
-    cl.addOption({u"uri"_s, u"An otpauth://totp/... key URI (as in the QR code) instead of --secret."_s, u"uri"_s});
+    cl.addOption(
+        {u"secret"_s, u"The shared secret in base32 (case, spaces and '=' padding ignored)."_s, u"base32"_s});
+    cl.addOption(
+        {u"uri"_s, u"An otpauth://totp/... key URI (as in the QR code) instead of --secret."_s, u"uri"_s});
     cl.addOption({u"time"_s, u"The moment, in seconds since the epoch (fractions allowed). Default: now."_s,
                   u"unixtime"_s});
     cl.addOption({u"digits"_s, u"Code length, 6 to 8. Default: 6 (or the URI's)."_s, u"n"_s});
@@ -43,12 +47,14 @@ int TotpCommand::code(CommandContext &context, const QStringList &arguments)
         if (!uri)
             return cl.fail(ExitInputError, u"The --uri cannot be used: "_s + uri.error().message());
         if (uri->type != otp::OtpAuthUri::Type::Totp)
-            return cl.fail(ExitInputError, u"The --uri is for HOTP (counter-based) codes; this command makes TOTP codes."_s);
+            return cl.fail(ExitInputError,
+                           u"The --uri is for HOTP (counter-based) codes; this command makes TOTP codes."_s);
         params = uri->parameters;
     } else {
         Result<QByteArray> secret = otp::Base32::decode(cl.value(u"secret"_s).toUtf8());
         if (!secret)
-            return cl.fail(ExitInputError, u"The --secret is not valid base32: "_s + secret.error().message());
+            return cl.fail(ExitInputError,
+                           u"The --secret is not valid base32: "_s + secret.error().message());
         if (secret->isEmpty())
             return cl.fail(ExitInputError, u"The --secret is empty."_s);
         params.secret = *secret;

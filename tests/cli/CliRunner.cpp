@@ -6,8 +6,8 @@
 
 QByteArray CliRun::describe() const
 {
-    return "exit code " + QByteArray::number(exitCode) + (crashed ? " (crashed)" : "") + "\n--- stdout:\n" + out.left(2000)
-        + "\n--- stderr:\n" + err.left(2000);
+    return "exit code " + QByteArray::number(exitCode) + (crashed ? " (crashed)" : "") + "\n--- stdout:\n"
+        + out.left(2000) + "\n--- stderr:\n" + err.left(2000);
 }
 
 CliRun runCli(const QStringList &arguments, const QByteArray &input, int timeoutMs)
@@ -15,7 +15,8 @@ CliRun runCli(const QStringList &arguments, const QByteArray &input, int timeout
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     // The JWKS tests talk to 127.0.0.1; no proxy must stand in between.
-    for (const char *name : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"})
+    for (const char *name :
+         {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"})
         environment.remove(QString::fromLatin1(name));
     process.setProcessEnvironment(environment);
     process.setProgram(QStringLiteral(MWAUTH_CLI_PATH));

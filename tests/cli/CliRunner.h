@@ -12,7 +12,7 @@
 struct CliRun
 {
     bool finished = false;
-    bool crashed = false;        // ended by a signal (QProcess::CrashExit)
+    bool crashed = false; // ended by a signal (QProcess::CrashExit)
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
@@ -26,7 +26,7 @@ struct CliRun
 CliRun runCli(const QStringList &arguments, const QByteArray &input = {}, int timeoutMs = 60000);
 
 // Where test data lives.
-QString cliDataPath(const QString &name);           // tests/cli/data/<name>
+QString cliDataPath(const QString &name); // tests/cli/data/<name>
 QString sharedFixturePath(const QString &relative); // <shared>/peers/mediawiki/fixtures/<relative>
 
 // True if `text` is one or more readable lines: no control characters but '\n'/'\t'
@@ -34,21 +34,21 @@ QString sharedFixturePath(const QString &relative); // <shared>/peers/mediawiki/
 bool isReadableText(const QByteArray &text);
 
 // The process ended by itself (no crash, no hang).
-#define CLI_VERIFY_RAN(run)                                                          \
-    do {                                                                             \
-        QVERIFY2((run).finished, "mwauth did not finish in time");                  \
-        QVERIFY2(!(run).crashed, (run).describe().prepend("mwauth crashed: ").constData()); \
+#define CLI_VERIFY_RAN(run)                                                                                  \
+    do {                                                                                                     \
+        QVERIFY2((run).finished, "mwauth did not finish in time");                                           \
+        QVERIFY2(!(run).crashed, (run).describe().prepend("mwauth crashed: ").constData());                  \
     } while (false)
 
 // A failed run: the expected exit code, nothing on stdout, a readable "mwauth ..." message
 // on stderr that contains `needle` (case-insensitive).
-#define CLI_VERIFY_ERROR(run, code, needle)                                          \
-    do {                                                                             \
-        CLI_VERIFY_RAN(run);                                                         \
-        QVERIFY2((run).exitCode == (code), (run).describe().constData());                       \
-        QVERIFY2((run).out.isEmpty(), (run).describe().constData());                            \
-        QVERIFY2((run).err.startsWith("mwauth"), (run).describe().constData());                 \
-        QVERIFY2(isReadableText((run).err), (run).describe().constData());                      \
-        QVERIFY2((run).errText().contains(QString(needle), Qt::CaseInsensitive),    \
-                 (run).describe().constData());                                                  \
+#define CLI_VERIFY_ERROR(run, code, needle)                                                                  \
+    do {                                                                                                     \
+        CLI_VERIFY_RAN(run);                                                                                 \
+        QVERIFY2((run).exitCode == (code), (run).describe().constData());                                    \
+        QVERIFY2((run).out.isEmpty(), (run).describe().constData());                                         \
+        QVERIFY2((run).err.startsWith("mwauth"), (run).describe().constData());                              \
+        QVERIFY2(isReadableText((run).err), (run).describe().constData());                                   \
+        QVERIFY2((run).errText().contains(QString(needle), Qt::CaseInsensitive),                             \
+                 (run).describe().constData());                                                              \
     } while (false)

@@ -54,7 +54,7 @@ void TestCliGeneral::helpOnStdout_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("usageLine"); // how the help text starts
-    QTest::addColumn<QString>("mentions");  // something only this help says
+    QTest::addColumn<QString>("mentions"); // something only this help says
 
     auto row = [](const char *name, QStringList arguments, const char *usage, const char *mentions) {
         QTest::newRow(name) << arguments << QString::fromLatin1(usage) << QString::fromLatin1(mentions);
@@ -67,7 +67,8 @@ void TestCliGeneral::helpOnStdout_data()
     row("pkce", {"pkce", "--help"}, "Usage: mwauth pkce [options]", "--verifier");
     row("jwt decode", {"jwt", "decode", "--help"}, "Usage: mwauth jwt decode [options] token", "NOT checked");
     row("jwt verify", {"jwt", "verify", "--help"}, "Usage: mwauth jwt verify [options] token", "--jwks");
-    row("jwt verify -h with junk", {"jwt", "verify", "--bogus", "-h"}, "Usage: mwauth jwt verify", "--leeway");
+    row("jwt verify -h with junk", {"jwt", "verify", "--bogus", "-h"}, "Usage: mwauth jwt verify",
+        "--leeway");
     row("jwk generate", {"jwk", "generate", "--help"}, "Usage: mwauth jwk generate [options]", "EdDSA");
     row("jwk public", {"jwk", "public", "--help"}, "Usage: mwauth jwk public [options] [file]", "--pem");
     row("jwk thumbprint", {"jwk", "thumbprint", "--help"}, "Usage: mwauth jwk thumbprint [options] [file]",
@@ -96,16 +97,21 @@ void TestCliGeneral::dispatchErrors_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
 
-    QTest::newRow("nothing") << QStringList{} << QStringLiteral("missing command");
-    QTest::newRow("unknown group") << QStringList{"frobnicate"} << QStringLiteral("unknown command 'frobnicate'");
-    QTest::newRow("unknown top option") << QStringList{"--frob"} << QStringLiteral("unknown option '--frob'");
-    QTest::newRow("group without command") << QStringList{"jwt"} << QStringLiteral("missing command");
-    QTest::newRow("unknown subcommand") << QStringList{"jwk", "rotate"} << QStringLiteral("unknown command 'rotate'");
-    QTest::newRow("unknown option") << QStringList{"pkce", "--frob"} << QStringLiteral("Unknown option 'frob'");
-    QTest::newRow("option without value") << QStringList{"pkce", "--verifier"} << QStringLiteral("Missing value");
-    QTest::newRow("stray argument") << QStringList{"pkce", "extra"} << QStringLiteral("takes no arguments");
+    QTest::newRow("nothing") << QStringList {} << QStringLiteral("missing command");
+    QTest::newRow("unknown group") << QStringList {"frobnicate"}
+                                   << QStringLiteral("unknown command 'frobnicate'");
+    QTest::newRow("unknown top option")
+        << QStringList {"--frob"} << QStringLiteral("unknown option '--frob'");
+    QTest::newRow("group without command") << QStringList {"jwt"} << QStringLiteral("missing command");
+    QTest::newRow("unknown subcommand")
+        << QStringList {"jwk", "rotate"} << QStringLiteral("unknown command 'rotate'");
+    QTest::newRow("unknown option") << QStringList {"pkce", "--frob"}
+                                    << QStringLiteral("Unknown option 'frob'");
+    QTest::newRow("option without value")
+        << QStringList {"pkce", "--verifier"} << QStringLiteral("Missing value");
+    QTest::newRow("stray argument") << QStringList {"pkce", "extra"} << QStringLiteral("takes no arguments");
     QTest::newRow("control characters echoed safely")
-        << QStringList{QStringLiteral("bad\x01\x1b[31mname")} << QStringLiteral("\\x01");
+        << QStringList {QStringLiteral("bad\x01\x1b[31mname")} << QStringLiteral("\\x01");
 }
 
 void TestCliGeneral::dispatchErrors()

@@ -13,11 +13,11 @@
 namespace {
 
 // RFC 7638 section 3.1: the example RSA key and its thumbprint.
-const QByteArray rfc7638Jwk =
-    R"({"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJE)"
-    R"(CPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs)"
-    R"(8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw)"
-    R"(0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"})";
+const QByteArray rfc7638Jwk
+    = R"({"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJE)"
+      R"(CPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs)"
+      R"(8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw)"
+      R"(0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"})";
 const QByteArray rfc7638Thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
 
 QJsonObject parseObject(const QByteArray &json)
@@ -94,16 +94,26 @@ void TestCliJwk::generatePublicThumbprint_data()
     QTest::addColumn<QString>("crv");
     QTest::addColumn<int>("size"); // bytes of n (RSA), x (EC/OKP) or k (oct)
 
-    QTest::newRow("RS256") << "RS256" << QStringList() << "RSA" << "" << 256;
-    QTest::newRow("RS384 3072") << "RS384" << QStringList{"--bits", "3072"} << "RSA" << "" << 384;
-    QTest::newRow("RS512") << "RS512" << QStringList() << "RSA" << "" << 256;
-    QTest::newRow("PS256") << "PS256" << QStringList() << "RSA" << "" << 256;
-    QTest::newRow("ES256") << "ES256" << QStringList() << "EC" << "P-256" << 32;
-    QTest::newRow("ES384") << "ES384" << QStringList() << "EC" << "P-384" << 48;
-    QTest::newRow("EdDSA") << "EdDSA" << QStringList() << "OKP" << "Ed25519" << 32;
-    QTest::newRow("HS256") << "HS256" << QStringList() << "oct" << "" << 32;
-    QTest::newRow("HS384") << "HS384" << QStringList() << "oct" << "" << 48;
-    QTest::newRow("HS512") << "HS512" << QStringList() << "oct" << "" << 64;
+    QTest::newRow("RS256") << "RS256" << QStringList() << "RSA"
+                           << "" << 256;
+    QTest::newRow("RS384 3072") << "RS384" << QStringList {"--bits", "3072"} << "RSA"
+                                << "" << 384;
+    QTest::newRow("RS512") << "RS512" << QStringList() << "RSA"
+                           << "" << 256;
+    QTest::newRow("PS256") << "PS256" << QStringList() << "RSA"
+                           << "" << 256;
+    QTest::newRow("ES256") << "ES256" << QStringList() << "EC"
+                           << "P-256" << 32;
+    QTest::newRow("ES384") << "ES384" << QStringList() << "EC"
+                           << "P-384" << 48;
+    QTest::newRow("EdDSA") << "EdDSA" << QStringList() << "OKP"
+                           << "Ed25519" << 32;
+    QTest::newRow("HS256") << "HS256" << QStringList() << "oct"
+                           << "" << 32;
+    QTest::newRow("HS384") << "HS384" << QStringList() << "oct"
+                           << "" << 48;
+    QTest::newRow("HS512") << "HS512" << QStringList() << "oct"
+                           << "" << 64;
 }
 
 void TestCliJwk::generatePublicThumbprint()
@@ -114,7 +124,7 @@ void TestCliJwk::generatePublicThumbprint()
     QFETCH(QString, crv);
     QFETCH(int, size);
 
-    const CliRun generated = runCli(QStringList{"jwk", "generate", "--alg", alg} + extra);
+    const CliRun generated = runCli(QStringList {"jwk", "generate", "--alg", alg} + extra);
     CLI_VERIFY_RAN(generated);
     QVERIFY2(generated.exitCode == 0 && generated.err.isEmpty(), generated.describe().constData());
     const QJsonObject privateJwk = parseObject(generated.out);
@@ -122,7 +132,9 @@ void TestCliJwk::generatePublicThumbprint()
     QCOMPARE(privateJwk.value(u"alg").toString(), alg);
     if (!crv.isEmpty())
         QCOMPARE(privateJwk.value(u"crv").toString(), crv);
-    const QString sizedMember = kty == u"RSA" ? QStringLiteral("n") : kty == u"oct" ? QStringLiteral("k") : QStringLiteral("x");
+    const QString sizedMember = kty == u"RSA" ? QStringLiteral("n")
+        : kty == u"oct"                       ? QStringLiteral("k")
+                                              : QStringLiteral("x");
     QCOMPARE(decodeBase64Url(privateJwk.value(sizedMember)).size(), size);
     QVERIFY(privateJwk.contains(kty == u"oct" ? u"k" : u"d"));
 
@@ -177,7 +189,8 @@ void TestCliJwk::rfc7638Example()
 
 void TestCliJwk::mediaWikiPem()
 {
-    const CliRun run = runCli({"jwk", "public", sharedFixturePath(QStringLiteral("oauth-ext/oauth2-public-key.pem"))});
+    const CliRun run
+        = runCli({"jwk", "public", sharedFixturePath(QStringLiteral("oauth-ext/oauth2-public-key.pem"))});
     CLI_VERIFY_RAN(run);
     QVERIFY2(run.exitCode == 0, run.describe().constData());
     const QJsonObject jwk = parseObject(run.out);
@@ -185,7 +198,8 @@ void TestCliJwk::mediaWikiPem()
     QCOMPARE(jwk.value(u"e").toString(), QStringLiteral("AQAB"));
     QCOMPARE(decodeBase64Url(jwk.value(u"n")).size(), 256);
 
-    const CliRun thumbprint = runCli({"jwk", "thumbprint", sharedFixturePath(QStringLiteral("oauth-ext/oauth2-public-key.pem"))});
+    const CliRun thumbprint
+        = runCli({"jwk", "thumbprint", sharedFixturePath(QStringLiteral("oauth-ext/oauth2-public-key.pem"))});
     CLI_VERIFY_RAN(thumbprint);
     QCOMPARE(thumbprint.out, independentThumbprint(jwk) + '\n');
 }
@@ -233,7 +247,9 @@ void TestCliJwk::errors_data()
     QTest::addColumn<QString>("message");
 
     auto row = [](const char *name, const QStringList &arguments, int exitCode, const QString &message,
-                  const QByteArray &input = {}) { QTest::newRow(name) << arguments << input << exitCode << message; };
+                  const QByteArray &input = {}) {
+        QTest::newRow(name) << arguments << input << exitCode << message;
+    };
     row("generate without --alg", {"jwk", "generate"}, 2, QStringLiteral("--alg is required"));
     row("generate alg none", {"jwk", "generate", "--alg", "none"}, 2, QStringLiteral("none"));
     row("generate unknown alg", {"jwk", "generate", "--alg", "RS1"}, 2, QStringLiteral("RS1"));
@@ -244,23 +260,29 @@ void TestCliJwk::errors_data()
         QStringLiteral("2048, 3072 or 4096"));
     row("generate --bits text", {"jwk", "generate", "--alg", "RS256", "--bits", "many"}, 2,
         QStringLiteral("--bits must be a whole number"));
-    row("generate HS256 --pem", {"jwk", "generate", "--alg", "HS256", "--pem"}, 2, QStringLiteral("no PEM form"));
+    row("generate HS256 --pem", {"jwk", "generate", "--alg", "HS256", "--pem"}, 2,
+        QStringLiteral("no PEM form"));
     row("generate stray argument", {"jwk", "generate", "--alg", "ES256", "extra"}, 2,
         QStringLiteral("takes no arguments"));
-    row("public missing file", {"jwk", "public", "/nonexistent/key.pem"}, 3, QStringLiteral("does not exist"));
+    row("public missing file", {"jwk", "public", "/nonexistent/key.pem"}, 3,
+        QStringLiteral("does not exist"));
     row("public empty stdin", {"jwk", "public"}, 3, QStringLiteral("empty"));
     row("public binary junk", {"jwk", "public"}, 3, QStringLiteral("neither a JWK"),
         QByteArray("\x00\x9f\x92\x96\xff\x01junk", 12));
     row("public JSON that is no JWK", {"jwk", "public"}, 3, QStringLiteral("no \"kty\""), R"({"keys":[]})");
     row("public broken JSON", {"jwk", "public"}, 3, QStringLiteral("not valid JSON"), R"({"kty":"RSA",)");
-    row("public unknown kty", {"jwk", "public"}, 3, QStringLiteral("standard input"), R"({"kty":"XYZ","x":"AA"})");
-    row("public RSA without n", {"jwk", "public"}, 3, QStringLiteral("standard input"), R"({"kty":"RSA","e":"AQAB"})");
+    row("public unknown kty", {"jwk", "public"}, 3, QStringLiteral("standard input"),
+        R"({"kty":"XYZ","x":"AA"})");
+    row("public RSA without n", {"jwk", "public"}, 3, QStringLiteral("standard input"),
+        R"({"kty":"RSA","e":"AQAB"})");
     row("public broken PEM", {"jwk", "public"}, 3, QStringLiteral("standard input"),
         "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
-    row("public oct", {"jwk", "public"}, 3, QStringLiteral("no public form"), R"({"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh4eHg"})");
+    row("public oct", {"jwk", "public"}, 3, QStringLiteral("no public form"),
+        R"({"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh4eHg"})");
     row("public two files", {"jwk", "public", "a", "b"}, 2, QStringLiteral("unexpected argument 'b'"));
     row("thumbprint junk", {"jwk", "thumbprint"}, 3, QStringLiteral("neither a JWK"), "not a key at all");
-    row("thumbprint missing file", {"jwk", "thumbprint", "/nonexistent/key.json"}, 3, QStringLiteral("does not exist"));
+    row("thumbprint missing file", {"jwk", "thumbprint", "/nonexistent/key.json"}, 3,
+        QStringLiteral("does not exist"));
 }
 
 void TestCliJwk::errors()

@@ -55,17 +55,18 @@ void TestCliPkce::given_data()
     QTest::addColumn<QString>("challenge");
     QTest::addColumn<QString>("method");
 
-    QTest::newRow("RFC 7636 B, S256 by default") << QStringList{"--verifier", rfcVerifier} << rfcVerifier << rfcChallenge
-                                                 << "S256";
-    QTest::newRow("RFC 7636 B, S256 named") << QStringList{"--verifier", rfcVerifier, "--method", "S256"} << rfcVerifier
-                                            << rfcChallenge << "S256";
-    QTest::newRow("plain") << QStringList{"--verifier", rfcVerifier, "--method", "plain"} << rfcVerifier << rfcVerifier
-                           << "plain";
+    QTest::newRow("RFC 7636 B, S256 by default")
+        << QStringList {"--verifier", rfcVerifier} << rfcVerifier << rfcChallenge << "S256";
+    QTest::newRow("RFC 7636 B, S256 named") << QStringList {"--verifier", rfcVerifier, "--method", "S256"}
+                                            << rfcVerifier << rfcChallenge << "S256";
+    QTest::newRow("plain") << QStringList {"--verifier", rfcVerifier, "--method", "plain"} << rfcVerifier
+                           << rfcVerifier << "plain";
     const QString longest = QString(128, u'~');
-    QTest::newRow("128 characters") << QStringList{"--verifier", longest} << longest << s256(longest) << "S256";
+    QTest::newRow("128 characters") << QStringList {"--verifier", longest} << longest << s256(longest)
+                                    << "S256";
     const QString allKinds = QStringLiteral("AZaz09-._~AZaz09-._~AZaz09-._~AZaz09-._~abc");
-    QTest::newRow("every allowed kind, 43 characters") << QStringList{"--verifier", allKinds} << allKinds << s256(allKinds)
-                                                      << "S256";
+    QTest::newRow("every allowed kind, 43 characters")
+        << QStringList {"--verifier", allKinds} << allKinds << s256(allKinds) << "S256";
 }
 
 void TestCliPkce::given()
@@ -75,7 +76,7 @@ void TestCliPkce::given()
     QFETCH(QString, challenge);
     QFETCH(QString, method);
 
-    const CliRun run = runCli(QStringList{"pkce"} + arguments);
+    const CliRun run = runCli(QStringList {"pkce"} + arguments);
     CLI_VERIFY_RAN(run);
     QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.describe().constData());
     const QMap<QString, QString> lines = labelled(run);
@@ -126,16 +127,20 @@ void TestCliPkce::errors_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
 
-    QTest::newRow("42 characters") << QStringList{"--verifier", QString(42, u'a')} << "--verifier cannot be used";
-    QTest::newRow("129 characters") << QStringList{"--verifier", QString(129, u'a')} << "--verifier cannot be used";
-    QTest::newRow("space inside") << QStringList{"--verifier", QString(20, u'a') + u' ' + QString(30, u'b')}
+    QTest::newRow("42 characters") << QStringList {"--verifier", QString(42, u'a')}
+                                   << "--verifier cannot be used";
+    QTest::newRow("129 characters") << QStringList {"--verifier", QString(129, u'a')}
+                                    << "--verifier cannot be used";
+    QTest::newRow("space inside") << QStringList {"--verifier", QString(20, u'a') + u' ' + QString(30, u'b')}
                                   << "--verifier cannot be used";
-    QTest::newRow("non-ASCII") << QStringList{"--verifier", QString(42, u'a') + QChar(0xe9)} << "--verifier cannot be used";
-    QTest::newRow("control characters") << QStringList{"--verifier", QString(42, u'a') + QStringLiteral("\x01\x1b")}
-                                        << "--verifier cannot be used";
-    QTest::newRow("empty") << QStringList{"--verifier", ""} << "--verifier cannot be used";
-    QTest::newRow("unknown method") << QStringList{"--method", "S512"} << "S512";
-    QTest::newRow("method is case-sensitive") << QStringList{"--method", "s256"} << "s256";
+    QTest::newRow("non-ASCII") << QStringList {"--verifier", QString(42, u'a') + QChar(0xe9)}
+                               << "--verifier cannot be used";
+    QTest::newRow("control characters")
+        << QStringList {"--verifier", QString(42, u'a') + QStringLiteral("\x01\x1b")}
+        << "--verifier cannot be used";
+    QTest::newRow("empty") << QStringList {"--verifier", ""} << "--verifier cannot be used";
+    QTest::newRow("unknown method") << QStringList {"--method", "S512"} << "S512";
+    QTest::newRow("method is case-sensitive") << QStringList {"--method", "s256"} << "s256";
 }
 
 void TestCliPkce::errors()
@@ -143,7 +148,7 @@ void TestCliPkce::errors()
     QFETCH(QStringList, arguments);
     QFETCH(QString, message);
 
-    const CliRun run = runCli(QStringList{"pkce"} + arguments);
+    const CliRun run = runCli(QStringList {"pkce"} + arguments);
     CLI_VERIFY_ERROR(run, 2, message);
 }
 

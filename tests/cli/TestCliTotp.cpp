@@ -10,8 +10,9 @@ namespace {
 // its 32- and 64-byte extensions for SHA256 and SHA512.
 constexpr char seedSha1[] = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 constexpr char seedSha256[] = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA====";
-constexpr char seedSha512[] = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3"
-                               "TQOJQGEZDGNA=";
+constexpr char seedSha512[]
+    = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3"
+      "TQOJQGEZDGNA=";
 
 } // namespace
 
@@ -56,8 +57,13 @@ void TestCliTotp::rfc6238_data()
         QTest::addRow("SHA512 T=%s", v.time) << seedSha512 << "SHA512" << v.time << v.sha512;
     }
     // The same moment, written with a fraction, and the secret as apps show it.
-    QTest::newRow("fractional time") << seedSha1 << "SHA1" << "59.999" << "94287082";
-    QTest::newRow("grouped lower-case secret") << "gezd gnbv gy3t qojq gezd gnbv gy3t qojq" << "sha1" << "59" << "94287082";
+    QTest::newRow("fractional time") << seedSha1 << "SHA1"
+                                     << "59.999"
+                                     << "94287082";
+    QTest::newRow("grouped lower-case secret") << "gezd gnbv gy3t qojq gezd gnbv gy3t qojq"
+                                               << "sha1"
+                                               << "59"
+                                               << "94287082";
 }
 
 void TestCliTotp::rfc6238()
@@ -67,7 +73,8 @@ void TestCliTotp::rfc6238()
     QFETCH(QString, time);
     QFETCH(QString, code);
 
-    const CliRun run = runCli({"totp", "code", "--secret", secret, "--algorithm", algorithm, "--digits", "8", "--time", time});
+    const CliRun run = runCli(
+        {"totp", "code", "--secret", secret, "--algorithm", algorithm, "--digits", "8", "--time", time});
     CLI_VERIFY_RAN(run);
     QVERIFY2(run.exitCode == 0 && run.err.isEmpty(), run.describe().constData());
     QCOMPARE(run.outText(), code + u'\n');
@@ -78,17 +85,21 @@ void TestCliTotp::uri_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("code");
 
-    const QString sha256Uri = QStringLiteral("otpauth://totp/Example:alice@example.org?secret=%1&issuer=Example"
-                                             "&algorithm=SHA256&digits=8&period=30")
-                                  .arg(QString::fromLatin1(seedSha256).remove(u'='));
-    QTest::newRow("URI parameters") << QStringList{"--uri", sha256Uri, "--time", "1111111109"} << "68084774";
-    QTest::newRow("URI, digits overridden") << QStringList{"--uri", sha256Uri, "--time", "1111111109", "--digits", "6"}
-                                            << "084774";
-    const QString sha1Uri = QStringLiteral("otpauth://totp/alice?secret=%1").arg(QString::fromLatin1(seedSha1));
-    QTest::newRow("URI defaults, 6 digits") << QStringList{"--uri", sha1Uri, "--time", "59"} << "287082";
+    const QString sha256Uri
+        = QStringLiteral("otpauth://totp/Example:alice@example.org?secret=%1&issuer=Example"
+                         "&algorithm=SHA256&digits=8&period=30")
+              .arg(QString::fromLatin1(seedSha256).remove(u'='));
+    QTest::newRow("URI parameters") << QStringList {"--uri", sha256Uri, "--time", "1111111109"} << "68084774";
+    QTest::newRow("URI, digits overridden")
+        << QStringList {"--uri", sha256Uri, "--time", "1111111109", "--digits", "6"} << "084774";
+    const QString sha1Uri
+        = QStringLiteral("otpauth://totp/alice?secret=%1").arg(QString::fromLatin1(seedSha1));
+    QTest::newRow("URI defaults, 6 digits") << QStringList {"--uri", sha1Uri, "--time", "59"} << "287082";
     QTest::newRow("URI, algorithm overridden")
-        << QStringList{"--uri", sha1Uri, "--time", "59", "--digits", "8", "--algorithm", "SHA1"} << "94287082";
-    QTest::newRow("60 s period") << QStringList{"--secret", seedSha1, "--time", "118", "--period", "60", "--digits", "8"}
+        << QStringList {"--uri", sha1Uri, "--time", "59", "--digits", "8", "--algorithm", "SHA1"}
+        << "94287082";
+    QTest::newRow("60 s period") << QStringList {"--secret", seedSha1, "--time",   "118",
+                                                 "--period", "60",     "--digits", "8"}
                                  << "94287082";
 }
 
@@ -97,7 +108,7 @@ void TestCliTotp::uri()
     QFETCH(QStringList, arguments);
     QFETCH(QString, code);
 
-    const CliRun run = runCli(QStringList{"totp", "code"} + arguments);
+    const CliRun run = runCli(QStringList {"totp", "code"} + arguments);
     CLI_VERIFY_RAN(run);
     QVERIFY2(run.exitCode == 0, run.describe().constData());
     QCOMPARE(run.outText(), code + u'\n');
@@ -110,11 +121,14 @@ void TestCliTotp::errors_data()
     QTest::addColumn<QString>("message");
 
     auto row = [](const char *name, const QStringList &arguments, int exitCode, const char *message) {
-        QTest::newRow(name) << (QStringList{"totp", "code"} + arguments) << exitCode << QString::fromUtf8(message);
+        QTest::newRow(name) << (QStringList {"totp", "code"} + arguments) << exitCode
+                            << QString::fromUtf8(message);
     };
     row("neither secret nor uri", {}, 2, "exactly one of --secret and --uri");
-    row("both secret and uri", {"--secret", seedSha1, "--uri", "otpauth://totp/a?secret=GEZA"}, 2, "exactly one");
-    row("digits 5", {"--secret", seedSha1, "--digits", "5"}, 2, "--digits must be a whole number from 6 to 8");
+    row("both secret and uri", {"--secret", seedSha1, "--uri", "otpauth://totp/a?secret=GEZA"}, 2,
+        "exactly one");
+    row("digits 5", {"--secret", seedSha1, "--digits", "5"}, 2,
+        "--digits must be a whole number from 6 to 8");
     row("digits 9", {"--secret", seedSha1, "--digits", "9"}, 2, "--digits must be");
     row("digits text", {"--secret", seedSha1, "--digits", "eight"}, 2, "'eight'");
     row("period 0", {"--secret", seedSha1, "--period", "0"}, 2, "--period must be");
@@ -126,8 +140,10 @@ void TestCliTotp::errors_data()
     row("empty secret", {"--secret", ""}, 3, "empty");
     row("not an otpauth URI", {"--uri", "https://example.org/?secret=GEZA"}, 3, "--uri cannot be used");
     row("URI without secret", {"--uri", "otpauth://totp/alice?issuer=x"}, 3, "--uri cannot be used");
-    row("HOTP URI", {"--uri", QStringLiteral("otpauth://hotp/alice?secret=%1&counter=1").arg(QLatin1StringView(seedSha1))}, 3,
-        "HOTP");
+    row("HOTP URI",
+        {"--uri",
+         QStringLiteral("otpauth://hotp/alice?secret=%1&counter=1").arg(QLatin1StringView(seedSha1))},
+        3, "HOTP");
     row("stray argument", {"--secret", seedSha1, "extra"}, 2, "takes no arguments");
 }
 

@@ -35,6 +35,13 @@ QString describeCharacter(unsigned char c)
 
 } // namespace
 
+QString reason(const Error &error)
+{
+    static const QString prefix = QStringLiteral("Invalid base64url: ");
+    const QString &message = error.message();
+    return message.startsWith(prefix) ? message.mid(prefix.size()) : message;
+}
+
 QByteArray encode(QByteArrayView data)
 {
     const auto *in = reinterpret_cast<const unsigned char *>(data.data());

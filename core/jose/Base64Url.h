@@ -14,4 +14,8 @@ QByteArray encode(QByteArrayView data);
 // that base64 cannot produce (len % 4 == 1). Errors are ErrorCode::MalformedBase64.
 Result<QByteArray> decode(QByteArrayView text);
 
+// What a decode error says without its "Invalid base64url: " lead, for a caller that
+// names the part itself ("The token's header is not valid base64url: <reason>").
+QString reason(const Error &error);
+
 } // namespace mwauth::jose::Base64Url

@@ -25,6 +25,14 @@ QString describe(const Jwk &key)
     return QStringLiteral("the %1 key").arg(key.typeName());
 }
 
+QString describeAtStart(const Jwk &key)
+{
+    QString text = describe(key);
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    return text;
+}
+
 namespace {
 
 QString groupName(const EVP_PKEY *key)
@@ -247,6 +255,7 @@ Result<void> Jwk::checkAlgorithm(JwsAlgorithm alg) const
     if (!d)
         return fail(ErrorCode::InvalidInput, QStringLiteral("No key was given for %1.").arg(name));
     const QString who = detail::describe(*this);
+    const QString whoAtStart = detail::describeAtStart(*this);
     auto mismatch = [&](const QString &needs) {
         QString has = QStringLiteral("an %1 key").arg(typeName());
         if (!d->curve.isEmpty())
@@ -271,7 +280,7 @@ Result<void> Jwk::checkAlgorithm(JwsAlgorithm alg) const
         if (d->bits < detail::minRsaBits) {
             return fail(ErrorCode::WeakKey,
                         QStringLiteral("%1 has %2 bits; RSA keys need at least %3.")
-                            .arg(who)
+                            .arg(whoAtStart)
                             .arg(d->bits)
                             .arg(detail::minRsaBits));
         }
@@ -289,13 +298,13 @@ Result<void> Jwk::checkAlgorithm(JwsAlgorithm alg) const
         return fail(ErrorCode::AlgorithmKeyMismatch,
                     QStringLiteral("%1 is pinned to the algorithm %2 (its \"alg\" member) and "
                                    "may not be used with %3.")
-                        .arg(who, d->alg.left(40), name));
+                        .arg(whoAtStart, d->alg.left(40), name));
     }
     if (!d->use.isEmpty() && d->use != u"sig") {
         return fail(ErrorCode::AlgorithmKeyMismatch,
                     QStringLiteral("%1 is meant for \"%2\" (its \"use\" member), not for "
                                    "signatures.")
-                        .arg(who, d->use.left(40)));
+                        .arg(whoAtStart, d->use.left(40)));
     }
     return {};
 }

@@ -48,8 +48,10 @@ Result<KeyFacts> inspectKey(const EVP_PKEY *key);
 // inspectKey, then Jwk::fromEvpKey: the error says why a key cannot be used.
 Result<Jwk> adoptKey(ossl::PkeyPtr key);
 
-// "key 'kid'" or "the RSA key" for messages.
+// "key 'kid'" or "the RSA key" for messages; describeAtStart capitalises it for the
+// start of a sentence ("Key 'kid' ...", "The RSA key ...").
 QString describe(const Jwk &key);
+QString describeAtStart(const Jwk &key);
 
 // Coordinate / scalar width in bytes for "P-256" (32) and "P-384" (48); 0 otherwise.
 int curveBytes(const QString &curve);

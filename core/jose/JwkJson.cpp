@@ -37,7 +37,7 @@ Result<std::optional<QByteArray>> optionalBytes(const QJsonObject &object, const
     Result<QByteArray> bytes = Base64Url::decode(it->toString().toLatin1());
     if (!bytes) {
         return keyError(QStringLiteral("The JWK member \"%1\" is not valid base64url: %2")
-                            .arg(name, bytes.error().message()));
+                            .arg(name, Base64Url::reason(bytes.error())));
     }
     return std::optional<QByteArray>(std::move(bytes).value());
 }

@@ -82,7 +82,7 @@ Result<QByteArray> Jwk::toPrivatePem() const
     }
     if (!d->hasPrivate) {
         return fail(ErrorCode::MissingPrivateKey,
-                    QStringLiteral("%1 has no private part to export.").arg(detail::describe(*this)));
+                    QStringLiteral("%1 has no private part to export.").arg(detail::describeAtStart(*this)));
     }
     BioPtr bio(BIO_new(BIO_s_secmem()));
     if (!bio

@@ -2,6 +2,8 @@
 
 #include "JsonStrict.h"
 
+#include "common/Logging.h"
+
 #include <QJsonArray>
 #include <QSet>
 
@@ -79,6 +81,7 @@ Result<Jwks> Jwks::fromJson(const QJsonObject &object)
         Result<Jwk> key = Jwk::fromJson(entry.toObject());
         if (!key) {
             set.m_skipped.append(label + QStringLiteral(": ") + key.error().message());
+            qCDebug(log::jose).noquote() << "JWKS: skipped" << set.m_skipped.last();
             continue;
         }
         set.m_keys.append(std::move(key).value());

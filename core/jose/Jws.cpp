@@ -21,8 +21,8 @@ Result<QByteArray> decodePart(QByteArrayView text, const QString &part)
     Result<QByteArray> bytes = Base64Url::decode(text);
     if (!bytes) {
         return Error(ErrorCode::MalformedBase64,
-                     QStringLiteral("The token's %1 is not valid base64url. %2")
-                         .arg(part, bytes.error().message()));
+                     QStringLiteral("The token's %1 is not valid base64url: %2")
+                         .arg(part, Base64Url::reason(bytes.error())));
     }
     return bytes;
 }

@@ -27,10 +27,10 @@ struct Jwk::Data
 
 namespace detail {
 
-// RSA moduli we accept: at least 2048 bits (WeakKey below), at most 16384 (beyond that a
+// RSA moduli we accept: at least 2048 bits (WeakKey below), at most 8192 (beyond that a
 // key is more likely an attempt to make us spend CPU than a real key).
 constexpr int minRsaBits = 2048;
-constexpr int maxRsaBits = 16384;
+constexpr int maxRsaBits = 8192;
 
 struct KeyFacts
 {

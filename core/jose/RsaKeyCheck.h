@@ -17,7 +17,7 @@ struct RsaKeyNumbers
 
 // Checks the numbers cheaply (no primality tests: those cost 40 ms for RSA-2048 and a
 // quarter of a second for RSA-4096 in OpenSSL's own pairwise check):
-//   n odd, 2048..16384 bits (WeakKey below); e odd, 3 <= e < n, at most 64 bits;
+//   n odd, 2048..8192 bits (WeakKey below); e odd, 3 <= e < n, at most 64 bits;
 //   with CRT values: p*q = n, dp = d mod (p-1), dq = d mod (q-1), e*dp = 1 mod (p-1),
 //   e*dq = 1 mod (q-1), qi*q = 1 mod p;
 //   with d alone: (2^e)^d = 2 mod n.

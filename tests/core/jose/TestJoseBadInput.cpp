@@ -157,6 +157,8 @@ private slots:
         QTest::newRow("unknown kty") << QByteArray(R"({"kty":"XYZ"})") << ErrorCode::MalformedKey
                                      << QStringLiteral("\"XYZ\" is not supported");
         QTest::newRow("RSA 1024") << rsaJwk(rsa1024) << ErrorCode::WeakKey << QStringLiteral("1024 bits");
+        QTest::newRow("RSA 8200 bits") << rsaJwk(QByteArray(1025, '\xff')) << ErrorCode::MalformedKey
+                                       << QStringLiteral("more than 8192");
         QTest::newRow("RSA even modulus") << rsaJwk(even2048) << ErrorCode::MalformedKey << QStringLiteral("even");
         QTest::newRow("RSA missing n") << QByteArray(R"({"kty":"RSA","e":"AQAB"})") << ErrorCode::MalformedKey
                                        << QStringLiteral("no \"n\"");

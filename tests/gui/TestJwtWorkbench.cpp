@@ -35,6 +35,7 @@ private slots:
     void claimsAreExplained();
     void ctrlReturnDecodesAtOnce();
     void copyJsonButtonAndShortcut();
+    void bearerPrefixAndLineBreaksAreIgnored();
 
 private:
     IsolatedSettings m_settings;
@@ -216,6 +217,19 @@ void TestJwtWorkbench::copyJsonButtonAndShortcut()
     QTRY_VERIFY(!QApplication::clipboard()->text().isEmpty());
     json = QJsonDocument::fromJson(QApplication::clipboard()->text().toUtf8()).object();
     QCOMPARE(json.value(u"payload").toObject().value(u"exp").toInteger(), rfcExp);
+}
+
+void TestJwtWorkbench::bearerPrefixAndLineBreaksAreIgnored()
+{
+    // As copied from an Authorization header or a wrapped log line.
+    QByteArray wrapped = QByteArray("Bearer ") + rfcRs256Token;
+    wrapped.insert(60, "\n  ");
+    wrapped.insert(200, "\r\n");
+    m_ui.pasteToken(wrapped);
+    m_ui.pasteKey(rfcRs256PublicJwk);
+    m_ui.verifyAt(rfcExp - 600);
+    QTRY_VERIFY2(m_ui.headline().startsWith(u"Valid - "), qPrintable(m_ui.headline()));
+    QCOMPARE(m_ui.child<JsonTreeView>("payloadTree")->topLevelItemCount(), 3);
 }
 
 QTEST_MAIN(TestJwtWorkbench)

@@ -107,6 +107,11 @@ VerifyPanel::VerifyPanel(QWidget *parent)
         connect(edit, &QLineEdit::textChanged, this, &VerifyPanel::changed);
     connect(m_leeway, &QDoubleSpinBox::valueChanged, this, &VerifyPanel::changed);
     connect(m_atNow, &QCheckBox::toggled, this, [this](bool now) {
+        // Start from the current time rather than whenever the page was opened.
+        if (!now) {
+            const QSignalBlocker block(m_at);
+            m_at->setDateTime(QDateTime::currentDateTimeUtc());
+        }
         m_at->setEnabled(!now);
         emit changed();
     });

@@ -20,9 +20,7 @@ QString describe(const Jwk &key)
 {
     if (!key.kid().isEmpty())
         return QStringLiteral("key '%1'").arg(key.kid().left(80));
-    if (key.isNull())
-        return QStringLiteral("the key");
-    return QStringLiteral("the %1 key").arg(key.typeName());
+    return QStringLiteral("the key");
 }
 
 QString describeAtStart(const Jwk &key)

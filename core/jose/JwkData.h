@@ -48,8 +48,8 @@ Result<KeyFacts> inspectKey(const EVP_PKEY *key);
 // inspectKey, then Jwk::fromEvpKey: the error says why a key cannot be used.
 Result<Jwk> adoptKey(ossl::PkeyPtr key);
 
-// "key 'kid'" or "the RSA key" for messages; describeAtStart capitalises it for the
-// start of a sentence ("Key 'kid' ...", "The RSA key ...").
+// "key 'kid'" or "the key" for messages; describeAtStart capitalises it for the start
+// of a sentence ("Key 'kid' ...", "The key ...").
 QString describe(const Jwk &key);
 QString describeAtStart(const Jwk &key);
 

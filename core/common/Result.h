@@ -42,7 +42,14 @@ public:
     const T *operator->() const { return &value(); }
     T *operator->() { return &value(); }
 
-    const Error &error() const { return std::get<1>(m_data); }
+    // The error; for a successful result an empty Error (code Internal, no message), so
+    // diagnostics like QVERIFY2(r.ok(), r.error().message()) are safe either way.
+    const Error &error() const
+    {
+        static const Error none;
+        const Error *e = std::get_if<1>(&m_data);
+        return e ? *e : none;
+    }
 
     T valueOr(T fallback) const { return ok() ? value() : std::move(fallback); }
 

@@ -118,6 +118,10 @@ JwtVerdict JwtValidator::finish(const Jwt &jwt, Result<Jwk> verified) const
 
 Result<void> JwtValidator::validateClaims(const Jwt &jwt) const
 {
+    if (std::isnan(m_now)) {
+        return fail(ErrorCode::Internal,
+                    QStringLiteral("The validator was given no time to check the token's dates against."));
+    }
     const QJsonObject &claims = jwt.claims();
     // A date claim that is present must be a number (RFC 7519 section 2, NumericDate).
     for (const char *name : {"exp", "nbf", "iat"}) {

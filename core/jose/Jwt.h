@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <limits>
 #include <optional>
 
 namespace mwauth::jose {
@@ -51,6 +52,8 @@ struct JwtVerdict
 class JwtValidator
 {
 public:
+    // Required: without it every validation fails (ErrorCode::Internal) rather than
+    // checking exp/nbf/iat against some default time.
     void setNow(double seconds) { m_now = seconds; }
     void setLeeway(double seconds) { m_leeway = seconds; }
     void setIssuer(const QString &iss) { m_issuer = iss; }
@@ -68,7 +71,7 @@ public:
 private:
     JwtVerdict finish(const Jwt &jwt, Result<Jwk> verified) const;
 
-    double m_now = 0;
+    double m_now = std::numeric_limits<double>::quiet_NaN();
     double m_leeway = 60;
     QString m_issuer;
     QString m_audience;

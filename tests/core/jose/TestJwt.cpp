@@ -113,6 +113,17 @@ private slots:
         QVERIFY(viaSet.signatureVerified);
     }
 
+    void validatorWithoutTimeRefuses()
+    {
+        // Forgetting setNow() must not turn the expiry checks off.
+        JwtValidator validator;
+        const JwtVerdict verdict = validator.validate(m_mwToken, m_mwKey);
+        QVERIFY(!verdict.valid);
+        QCOMPARE(verdict.error.code(), ErrorCode::Internal);
+        QVERIFY2(verdict.error.message().contains(QStringLiteral("no time")),
+                 qPrintable(verdict.error.message()));
+    }
+
     void mediaWikiTokenTampered()
     {
         QByteArray token = m_mwToken;

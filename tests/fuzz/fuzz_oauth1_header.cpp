@@ -69,13 +69,13 @@ void checkSignature(const http::FormFields &fields)
 {
     const QByteArray method = http::fieldValue(fields, "oauth_signature_method");
     const QByteArray signature = http::fieldValue(fields, "oauth_signature");
-    http::FormFields unsigned_ = fields;
-    unsigned_.removeIf([](const auto &pair) { return pair.first == "oauth_signature"; });
+    http::FormFields withoutSignature = fields;
+    withoutSignature.removeIf([](const auto &pair) { return pair.first == "oauth_signature"; });
 
     oauth1::Request request;
     request.method = "POST";
     request.url = QUrl(QStringLiteral("https://wiki.example/w/index.php?title=Special:OAuth/token"));
-    const Result<QByteArray> baseString = oauth1::signatureBaseString(request, unsigned_);
+    const Result<QByteArray> baseString = oauth1::signatureBaseString(request, withoutSignature);
     FUZZ_CHECK(baseString.ok(), "no base string for a parsed header", joined(fields));
 
     const Result<oauth1::SignatureMethod> parsedMethod =

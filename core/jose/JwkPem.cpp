@@ -1,8 +1,10 @@
 // Jwk <-> PEM: SubjectPublicKeyInfo, PKCS#8 and the traditional RSA/EC forms.
 
 #include "JwkData.h"
+#include "RsaKeyCheck.h"
 
 #include <openssl/bio.h>
+#include <openssl/core_names.h>
 #include <openssl/decoder.h>
 #include <openssl/pem.h>
 
@@ -22,6 +24,41 @@ QByteArray bioContents(BIO *bio)
     if (length <= 0 || !data)
         return {};
     return QByteArray(data, static_cast<qsizetype>(length));
+}
+
+// A private key read from PEM must be one key: its private part has to belong to its
+// public part, as Jwk::fromJson insists too. Otherwise tokens it signs would not verify
+// with the public key it publishes. Ed25519 PEM carries only the seed (the public key is
+// derived from it), so there is nothing to disagree.
+Result<void> checkPrivatePartMatches(EVP_PKEY *key)
+{
+    if (EVP_PKEY_is_a(key, "RSA")) {
+        RsaKeyNumbers numbers;
+        numbers.n = ossl::bnParam(key, OSSL_PKEY_PARAM_RSA_N);
+        numbers.e = ossl::bnParam(key, OSSL_PKEY_PARAM_RSA_E);
+        numbers.d = ossl::bnParam(key, OSSL_PKEY_PARAM_RSA_D);
+        numbers.p = ossl::bnParam(key, OSSL_PKEY_PARAM_RSA_FACTOR1);
+        numbers.q = ossl::bnParam(key, OSSL_PKEY_PARAM_RSA_FACTOR2);
+        numbers.dp = ossl::bnParam(key, OSSL_PKEY_PARAM_RSA_EXPONENT1);
+        numbers.dq = ossl::bnParam(key, OSSL_PKEY_PARAM_RSA_EXPONENT2);
+        numbers.qi = ossl::bnParam(key, OSSL_PKEY_PARAM_RSA_COEFFICIENT1);
+        ossl::clearErrors();
+        if (!numbers.n || !numbers.e || !numbers.d)
+            return {}; // not a private RSA key after all: inspectKey judges it
+        if (Result<void> ok = checkRsaKeyNumbers(numbers); !ok)
+            return ok.error().prefixed(QStringLiteral("The PEM private key is inconsistent"));
+        return {};
+    }
+    if (EVP_PKEY_is_a(key, "EC") && ossl::bnParam(key, OSSL_PKEY_PARAM_PRIV_KEY)) {
+        ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+        if (!ctx || EVP_PKEY_pairwise_check(ctx.get()) != 1) {
+            ossl::clearErrors();
+            return fail(ErrorCode::MalformedKey,
+                        QStringLiteral("The PEM EC private key's private scalar does not belong to "
+                                       "the public point stored with it."));
+        }
+    }
+    return {};
 }
 
 } // namespace
@@ -45,8 +82,8 @@ Result<Jwk> Jwk::fromPem(QByteArrayView pem)
                                    "(openssl pkey -in key.pem -out plain.pem)."));
     }
     EVP_PKEY *decoded = nullptr;
-    DecoderCtxPtr decoder(OSSL_DECODER_CTX_new_for_pkey(&decoded, "PEM", nullptr, nullptr, 0,
-                                                        nullptr, nullptr));
+    DecoderCtxPtr decoder(
+        OSSL_DECODER_CTX_new_for_pkey(&decoded, "PEM", nullptr, nullptr, 0, nullptr, nullptr));
     if (!decoder)
         return ossl::cryptoError(QStringLiteral("Could not set up the PEM decoder."));
     const auto *data = reinterpret_cast<const unsigned char *>(pem.data());
@@ -59,14 +96,16 @@ Result<Jwk> Jwk::fromPem(QByteArrayView pem)
                                     "\"RSA PRIVATE KEY\", \"EC PRIVATE KEY\") that can be read."),
                      reasons);
     }
-    return detail::adoptKey(ossl::PkeyPtr(decoded));
+    ossl::PkeyPtr key(decoded);
+    if (Result<void> ok = checkPrivatePartMatches(key.get()); !ok)
+        return ok.error();
+    return detail::adoptKey(std::move(key));
 }
 
 Result<QByteArray> Jwk::toPublicPem() const
 {
     if (!d || d->type == Type::Oct) {
-        return fail(ErrorCode::InvalidInput,
-                    QStringLiteral("A shared secret (oct key) has no PEM form."));
+        return fail(ErrorCode::InvalidInput, QStringLiteral("A shared secret (oct key) has no PEM form."));
     }
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_PUBKEY(bio.get(), d->pkey.get()) != 1)
@@ -77,8 +116,7 @@ Result<QByteArray> Jwk::toPublicPem() const
 Result<QByteArray> Jwk::toPrivatePem() const
 {
     if (!d || d->type == Type::Oct) {
-        return fail(ErrorCode::InvalidInput,
-                    QStringLiteral("A shared secret (oct key) has no PEM form."));
+        return fail(ErrorCode::InvalidInput, QStringLiteral("A shared secret (oct key) has no PEM form."));
     }
     if (!d->hasPrivate) {
         return fail(ErrorCode::MissingPrivateKey,
@@ -86,8 +124,7 @@ Result<QByteArray> Jwk::toPrivatePem() const
     }
     BioPtr bio(BIO_new(BIO_s_secmem()));
     if (!bio
-        || PEM_write_bio_PKCS8PrivateKey(bio.get(), d->pkey.get(), nullptr, nullptr, 0, nullptr,
-                                         nullptr)
+        || PEM_write_bio_PKCS8PrivateKey(bio.get(), d->pkey.get(), nullptr, nullptr, 0, nullptr, nullptr)
             != 1) {
         return ossl::cryptoError(QStringLiteral("Could not write the private key as PEM."));
     }

@@ -70,9 +70,9 @@ struct Case
 {
     JwsAlgorithm alg = JwsAlgorithm::HS256;
     Jwk key;
-    EVP_PKEY *bareKey = nullptr;   // key.evpKey(), or an EVP_PKEY_HMAC key for HS*
+    EVP_PKEY *bareKey = nullptr; // key.evpKey(), or an EVP_PKEY_HMAC key for HS*
     const EVP_MD *md = nullptr;
-    QByteArray oursSignature;      // JWS form
+    QByteArray oursSignature; // JWS form
     std::vector<unsigned char> bareSignature; // OpenSSL form (DER for ECDSA)
 };
 
@@ -81,11 +81,15 @@ const EVP_MD *digestFor(JwsAlgorithm alg)
     switch (alg) {
     case JwsAlgorithm::HS384:
     case JwsAlgorithm::RS384:
-    case JwsAlgorithm::ES384: return EVP_sha384();
+    case JwsAlgorithm::ES384:
+        return EVP_sha384();
     case JwsAlgorithm::HS512:
-    case JwsAlgorithm::RS512: return EVP_sha512();
-    case JwsAlgorithm::EdDSA: return nullptr;
-    default: return EVP_sha256();
+    case JwsAlgorithm::RS512:
+        return EVP_sha512();
+    case JwsAlgorithm::EdDSA:
+        return nullptr;
+    default:
+        return EVP_sha256();
     }
 }
 
@@ -110,7 +114,7 @@ size_t bareSign(const Case &c, const QByteArray &data, unsigned char *out, size_
 bool bareVerify(const Case &c, const QByteArray &data, const unsigned char *signature, size_t length)
 {
     if (isHmac(c.alg)) {
-        std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+        std::array<unsigned char, EVP_MAX_MD_SIZE> mac {};
         const size_t macLength = bareSign(c, data, mac.data(), mac.size());
         return macLength == length && CRYPTO_memcmp(mac.data(), signature, length) == 0;
     }
@@ -137,8 +141,8 @@ size_t bareMac(const Case &c, const QByteArray &data, unsigned char *out, size_t
 {
     EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(fetchedHmac());
     char *digest = const_cast<char *>(EVP_MD_get0_name(c.md));
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_construct_end()};
+    const OSSL_PARAM params[]
+        = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
     const QByteArray &secret = c.key.secret();
     size_t length = 0;
     const bool ok = ctx && EVP_MAC_init(ctx, bytes(secret), static_cast<size_t>(secret.size()), params) == 1
@@ -178,10 +182,14 @@ QByteArray derToRaw(const std::vector<unsigned char> &der, int width)
 EVP_PKEY *generate(JwsAlgorithm alg)
 {
     switch (alg) {
-    case JwsAlgorithm::ES256: return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-    case JwsAlgorithm::ES384: return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
-    case JwsAlgorithm::EdDSA: return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-    default: return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048));
+    case JwsAlgorithm::ES256:
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    case JwsAlgorithm::ES384:
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+    case JwsAlgorithm::EdDSA:
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    default:
+        return EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048));
     }
 }
 
@@ -218,7 +226,8 @@ bool prepare(std::vector<Case> &cases, const QByteArray &data)
 
         Result<QByteArray> ours = Signature::sign(alg, c.key, data);
         if (!ours) {
-            std::fprintf(stderr, "%s: our sign failed: %s\n", qPrintable(name), qPrintable(ours.error().toString()));
+            std::fprintf(stderr, "%s: our sign failed: %s\n", qPrintable(name),
+                         qPrintable(ours.error().toString()));
             return false;
         }
         c.oursSignature = *ours;
@@ -227,24 +236,26 @@ bool prepare(std::vector<Case> &cases, const QByteArray &data)
 
         const bool ec = isEc(alg);
         const int width = alg == JwsAlgorithm::ES384 ? 48 : 32;
-        const std::vector<unsigned char> oursForBare =
-            ec ? rawToDer(c.oursSignature)
-               : std::vector<unsigned char>(bytes(c.oursSignature), bytes(c.oursSignature) + c.oursSignature.size());
-        const QByteArray bareForOurs =
-            ec ? derToRaw(c.bareSignature, width)
-               : QByteArray(reinterpret_cast<const char *>(c.bareSignature.data()),
-                            static_cast<qsizetype>(c.bareSignature.size()));
+        const std::vector<unsigned char> oursForBare = ec
+            ? rawToDer(c.oursSignature)
+            : std::vector<unsigned char>(bytes(c.oursSignature),
+                                         bytes(c.oursSignature) + c.oursSignature.size());
+        const QByteArray bareForOurs = ec ? derToRaw(c.bareSignature, width)
+                                          : QByteArray(reinterpret_cast<const char *>(c.bareSignature.data()),
+                                                       static_cast<qsizetype>(c.bareSignature.size()));
         const bool bareAcceptsOurs = bareVerify(c, data, oursForBare.data(), oursForBare.size());
         const Result<void> oursAcceptsBare = Signature::verify(alg, c.key, data, bareForOurs);
         if (c.bareSignature.empty() || !bareAcceptsOurs || !oursAcceptsBare) {
-            std::fprintf(stderr, "%s: cross-check failed (bare signed: %s, bare verifies ours: %s, "
-                                 "ours verifies bare: %s)\n",
-                         qPrintable(name), c.bareSignature.empty() ? "no" : "yes", bareAcceptsOurs ? "yes" : "no",
+            std::fprintf(stderr,
+                         "%s: cross-check failed (bare signed: %s, bare verifies ours: %s, "
+                         "ours verifies bare: %s)\n",
+                         qPrintable(name), c.bareSignature.empty() ? "no" : "yes",
+                         bareAcceptsOurs ? "yes" : "no",
                          oursAcceptsBare ? "yes" : qPrintable(oursAcceptsBare.error().toString()));
             return false;
         }
         if (isHmac(alg)) {
-            std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+            std::array<unsigned char, EVP_MAX_MD_SIZE> mac {};
             const size_t length = bareMac(c, data, mac.data(), mac.size());
             if (QByteArray(reinterpret_cast<const char *>(mac.data()), static_cast<qsizetype>(length))
                 != c.oursSignature) {
@@ -273,7 +284,7 @@ void registerCase(const Case &c, const QByteArray &data)
         }
     });
     benchmark::RegisterBenchmark(("sign/" + name + "/bare").c_str(), [cp, in](benchmark::State &state) {
-        std::array<unsigned char, 1024> out{};
+        std::array<unsigned char, 1024> out {};
         for (auto _ : state) {
             size_t length = bareSign(*cp, *in, out.data(), out.size());
             benchmark::DoNotOptimize(length);
@@ -293,23 +304,25 @@ void registerCase(const Case &c, const QByteArray &data)
         }
     });
     if (isHmac(c.alg)) {
-        benchmark::RegisterBenchmark(("sign/" + name + "/bare-mac").c_str(), [cp, in](benchmark::State &state) {
-            std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-            for (auto _ : state) {
-                size_t length = bareMac(*cp, *in, out.data(), out.size());
-                benchmark::DoNotOptimize(length);
-                benchmark::DoNotOptimize(out.data());
-            }
-        });
-        benchmark::RegisterBenchmark(("verify/" + name + "/bare-mac").c_str(), [cp, in](benchmark::State &state) {
-            std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-            for (auto _ : state) {
-                const size_t length = bareMac(*cp, *in, out.data(), out.size());
-                bool ok = length == static_cast<size_t>(cp->oursSignature.size())
-                    && CRYPTO_memcmp(out.data(), bytes(cp->oursSignature), length) == 0;
-                benchmark::DoNotOptimize(ok);
-            }
-        });
+        benchmark::RegisterBenchmark(("sign/" + name + "/bare-mac").c_str(),
+                                     [cp, in](benchmark::State &state) {
+                                         std::array<unsigned char, EVP_MAX_MD_SIZE> out {};
+                                         for (auto _ : state) {
+                                             size_t length = bareMac(*cp, *in, out.data(), out.size());
+                                             benchmark::DoNotOptimize(length);
+                                             benchmark::DoNotOptimize(out.data());
+                                         }
+                                     });
+        benchmark::RegisterBenchmark(
+            ("verify/" + name + "/bare-mac").c_str(), [cp, in](benchmark::State &state) {
+                std::array<unsigned char, EVP_MAX_MD_SIZE> out {};
+                for (auto _ : state) {
+                    const size_t length = bareMac(*cp, *in, out.data(), out.size());
+                    bool ok = length == static_cast<size_t>(cp->oursSignature.size())
+                        && CRYPTO_memcmp(out.data(), bytes(cp->oursSignature), length) == 0;
+                    benchmark::DoNotOptimize(ok);
+                }
+            });
     }
 }
 
@@ -339,7 +352,8 @@ public:
             if (run.error_occurred) {
                 m_errors.push_back(run.benchmark_name() + ": " + run.error_message);
             } else if (run.run_type == Run::RT_Iteration) {
-                m_seconds[run.run_name.str()].push_back(run.cpu_accumulated_time / static_cast<double>(run.iterations));
+                m_seconds[run.run_name.str()].push_back(run.cpu_accumulated_time
+                                                        / static_cast<double>(run.iterations));
             }
             if (run.repetitions <= 1 || (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median"))
                 shown.push_back(run);
@@ -367,8 +381,8 @@ private:
 int printSummary(const CollectingReporter &reporter, const std::vector<Case> &cases)
 {
     int misses = 0;
-    const auto row = [&](const std::string &alg, bool hmac, const std::string &op, const std::string &bareKind,
-                         double target, bool counts) {
+    const auto row = [&](const std::string &alg, bool hmac, const std::string &op,
+                         const std::string &bareKind, double target, bool counts) {
         const double ours = reporter.best(op + "/" + alg + "/ours");
         const double bare = reporter.best(op + "/" + alg + "/" + bareKind);
         if (std::isnan(ours) || std::isnan(bare))
@@ -380,8 +394,9 @@ int printSummary(const CollectingReporter &reporter, const std::vector<Case> &ca
         const char *reference = bareKind == "bare-mac" ? "EVP_MAC"
             : (hmac || op == "sign")                   ? "EVP_DigestSign"
                                                        : "EVP_DigestVerify";
-        std::printf("  %-6s %-6s %-16s %10.2f %10.2f %8.3f   <= %.2f  %s\n", alg.c_str(), op.c_str(), reference,
-                    ours * 1e6, bare * 1e6, ratio, target, miss ? (counts ? "MISS" : "(over)") : "ok");
+        std::printf("  %-6s %-6s %-16s %10.2f %10.2f %8.3f   <= %.2f  %s\n", alg.c_str(), op.c_str(),
+                    reference, ours * 1e6, bare * 1e6, ratio, target,
+                    miss ? (counts ? "MISS" : "(over)") : "ok");
     };
 
     std::printf("\nJWS signatures: ours (Signature::sign/verify) vs bare OpenSSL %s, same key and input\n",
@@ -422,7 +437,7 @@ int main(int argc, char **argv)
 {
     bool quick = false;
     bool enforce = false;
-    std::vector<std::string> arguments{argv[0]};
+    std::vector<std::string> arguments {argv[0]};
     std::vector<std::string> given;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--quick") == 0)
@@ -453,7 +468,8 @@ int main(int argc, char **argv)
     std::vector<QByteArray> tokens;
     tokens.reserve(cases.size());
     for (const Case &c : cases) {
-        const QJsonObject header{{QStringLiteral("alg"), algorithmName(c.alg)}, {QStringLiteral("typ"), QStringLiteral("JWT")}};
+        const QJsonObject header {{QStringLiteral("alg"), algorithmName(c.alg)},
+                                  {QStringLiteral("typ"), QStringLiteral("JWT")}};
         Result<QByteArray> token = Jws::sign(header, claims, c.key);
         if (!token) {
             std::fprintf(stderr, "%s: Jws::sign failed: %s\n", qPrintable(algorithmName(c.alg)),

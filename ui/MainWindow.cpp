@@ -87,18 +87,18 @@ void MainWindow::addPage(const QString &id, const QString &title, const QString 
 
 void MainWindow::createPages()
 {
-    addPage(QStringLiteral("inspector"), tr("Inspector"), QStringLiteral("inspector"),
-            new PlaceholderPage(
-                tr("Inspector"),
-                tr("Runs a login or OAuth flow against a wiki or provider and shows every "
-                   "request, response, redirect and token on the way, with HAR and curl export."),
-                tr("The flow inspector is not built yet: it comes with the flow engine."), this));
+    addPage(
+        QStringLiteral("inspector"), tr("Inspector"), QStringLiteral("inspector"),
+        new PlaceholderPage(tr("Inspector"),
+                            tr("Runs a login or OAuth flow against a wiki or provider and shows every "
+                               "request, response, redirect and token on the way, with HAR and curl export."),
+                            tr("The flow inspector is not built yet: it comes with the flow engine."), this));
     addPage(QStringLiteral("consumers"), tr("Consumers"), QStringLiteral("consumers"),
-            new PlaceholderPage(
-                tr("Consumers"),
-                tr("Registers OAuth 1.0a and OAuth 2.0 consumers and lets an admin approve, "
-                   "reject or disable them."),
-                tr("Consumer management is not built yet: it comes with the admin client."), this));
+            new PlaceholderPage(tr("Consumers"),
+                                tr("Registers OAuth 1.0a and OAuth 2.0 consumers and lets an admin approve, "
+                                   "reject or disable them."),
+                                tr("Consumer management is not built yet: it comes with the admin client."),
+                                this));
     addPage(QStringLiteral("grants"), tr("Grants & tokens"), QStringLiteral("grants"),
             new PlaceholderPage(
                 tr("Grants & tokens"),
@@ -107,28 +107,26 @@ void MainWindow::createPages()
                    "MediaWiki OAuth API client."),
                 this));
     addPage(QStringLiteral("keys"), tr("Keys"), QStringLiteral("keys"),
-            new PlaceholderPage(
-                tr("Keys"),
-                tr("Generates, publishes and rotates a provider's signing keys "
-                   "(next, current, retiring, retired)."),
-                tr("Key management is not built yet: it comes with the local provider's key "
-                   "ring. To generate a single key now, use the JWT & JWKS workbench."),
-                this));
+            new PlaceholderPage(tr("Keys"),
+                                tr("Generates, publishes and rotates a provider's signing keys "
+                                   "(next, current, retiring, retired)."),
+                                tr("Key management is not built yet: it comes with the local provider's key "
+                                   "ring. To generate a single key now, use the JWT & JWKS workbench."),
+                                this));
     addPage(QStringLiteral("provider"), tr("Local provider"), QStringLiteral("provider"),
             new PlaceholderPage(
                 tr("Local provider"),
                 tr("Starts a MediaWiki look-alike OAuth and OpenID Connect provider on this "
                    "computer, with demo users and consumers."),
-                tr("The local test provider is not built yet: it comes with the provider core."),
-                this));
-    addPage(QStringLiteral("profiles"), tr("Profiles"), QStringLiteral("profiles"),
-            new PlaceholderPage(
-                tr("Profiles"),
-                tr("Keeps the wikis and providers you work with (api.php, rest.php, index.php "
-                   "or an issuer URL) and their consumers; secrets stay in the keychain."),
-                tr("Profiles are not built yet: they come with the app database and the "
-                   "keychain store."),
-                this));
+                tr("The local test provider is not built yet: it comes with the provider core."), this));
+    addPage(
+        QStringLiteral("profiles"), tr("Profiles"), QStringLiteral("profiles"),
+        new PlaceholderPage(tr("Profiles"),
+                            tr("Keeps the wikis and providers you work with (api.php, rest.php, index.php "
+                               "or an issuer URL) and their consumers; secrets stay in the keychain."),
+                            tr("Profiles are not built yet: they come with the app database and the "
+                               "keychain store."),
+                            this));
     auto *workbench = new JwtWorkbenchPage(&m_clock, this);
     connect(workbench, &JwtWorkbenchPage::statusMessage, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });

@@ -8,8 +8,8 @@
 
 namespace mwauth::ui {
 
-PlaceholderPage::PlaceholderPage(const QString &title, const QString &purpose,
-                                 const QString &notBuilt, QWidget *parent)
+PlaceholderPage::PlaceholderPage(const QString &title, const QString &purpose, const QString &notBuilt,
+                                 QWidget *parent)
     : QWidget(parent)
     , m_notBuilt(notBuilt)
 {

@@ -21,9 +21,10 @@ void describeApplication()
 
 void setUpParser(QCommandLineParser &parser)
 {
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "MWAuth Console: a desktop console for MediaWiki's authentication stack "
-                "(OAuth 1.0a and 2.0, OpenID Connect, 2FA, clientlogin)."));
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main",
+                                    "MWAuth Console: a desktop console for MediaWiki's authentication stack "
+                                    "(OAuth 1.0a and 2.0, OpenID Connect, 2FA, clientlogin)."));
     parser.addHelpOption();
     parser.addVersionOption();
 }

@@ -11,7 +11,7 @@ constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 // 0..63 for the alphabet, -1 for anything else.
 constexpr std::array<signed char, 256> makeDecodeTable()
 {
-    std::array<signed char, 256> table{};
+    std::array<signed char, 256> table {};
     for (auto &entry : table)
         entry = -1;
     for (int i = 0; i < 64; ++i)
@@ -105,9 +105,8 @@ Result<QByteArray> decode(QByteArrayView text)
     char *o = out.data();
     qsizetype i = 0;
     for (; i + 4 <= size; i += 4) {
-        const unsigned v = (unsigned(decodeTable[in[i]]) << 18)
-            | (unsigned(decodeTable[in[i + 1]]) << 12) | (unsigned(decodeTable[in[i + 2]]) << 6)
-            | unsigned(decodeTable[in[i + 3]]);
+        const unsigned v = (unsigned(decodeTable[in[i]]) << 18) | (unsigned(decodeTable[in[i + 1]]) << 12)
+            | (unsigned(decodeTable[in[i + 2]]) << 6) | unsigned(decodeTable[in[i + 3]]);
         *o++ = static_cast<char>((v >> 16) & 0xff);
         *o++ = static_cast<char>((v >> 8) & 0xff);
         *o++ = static_cast<char>(v & 0xff);

@@ -47,11 +47,21 @@ std::optional<QString> readString(QByteArrayView json, qsizetype &pos)
         const char e = json[pos + 1];
         pos += 2;
         switch (e) {
-        case 'b': value += QLatin1Char('\b'); break;
-        case 'f': value += QLatin1Char('\f'); break;
-        case 'n': value += QLatin1Char('\n'); break;
-        case 'r': value += QLatin1Char('\r'); break;
-        case 't': value += QLatin1Char('\t'); break;
+        case 'b':
+            value += QLatin1Char('\b');
+            break;
+        case 'f':
+            value += QLatin1Char('\f');
+            break;
+        case 'n':
+            value += QLatin1Char('\n');
+            break;
+        case 'r':
+            value += QLatin1Char('\r');
+            break;
+        case 't':
+            value += QLatin1Char('\t');
+            break;
         case 'u': {
             if (pos + 4 > json.size())
                 return std::nullopt;
@@ -66,7 +76,9 @@ std::optional<QString> readString(QByteArrayView json, qsizetype &pos)
             pos += 4;
             break;
         }
-        default: value += QLatin1Char(e); break; // '"', '\\', '/'
+        default:
+            value += QLatin1Char(e);
+            break; // '"', '\\', '/'
         }
         runStart = pos;
     }
@@ -129,10 +141,10 @@ Result<QJsonObject> parseObject(QByteArrayView json, ErrorCode code, const QStri
                         .arg(error.offset));
     }
     if (!doc.isObject()) {
-        return fail(code,
-                    QStringLiteral("%1 is JSON but not an object (found %2).")
-                        .arg(what, doc.isArray() ? QStringLiteral("an array")
-                                                 : QStringLiteral("a bare value")));
+        return fail(
+            code,
+            QStringLiteral("%1 is JSON but not an object (found %2).")
+                .arg(what, doc.isArray() ? QStringLiteral("an array") : QStringLiteral("a bare value")));
     }
     if (std::optional<QString> duplicate = findDuplicateMember(json)) {
         return fail(code,

@@ -37,9 +37,7 @@ QString groupName(const EVP_PKEY *key)
 {
     char name[64] = {};
     size_t length = 0;
-    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof(name),
-                                       &length)
-        != 1) {
+    if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof(name), &length) != 1) {
         ossl::clearErrors();
         return QString();
     }
@@ -88,8 +86,7 @@ Result<KeyFacts> inspectKey(const EVP_PKEY *key)
             return fail(ErrorCode::MalformedKey,
                         QStringLiteral("The EC key is on curve '%1'; only P-256 and P-384 are "
                                        "supported.")
-                            .arg(group.isEmpty() ? QStringLiteral("(explicit parameters)")
-                                                 : group));
+                            .arg(group.isEmpty() ? QStringLiteral("(explicit parameters)") : group));
         }
         facts.hasPrivate = ossl::bnParam(key, OSSL_PKEY_PARAM_PRIV_KEY) != nullptr;
         return facts;
@@ -169,10 +166,14 @@ QString Jwk::typeName() const
     if (!d)
         return QString();
     switch (d->type) {
-    case Type::Rsa: return QStringLiteral("RSA");
-    case Type::Ec: return QStringLiteral("EC");
-    case Type::Okp: return QStringLiteral("OKP");
-    case Type::Oct: return QStringLiteral("oct");
+    case Type::Rsa:
+        return QStringLiteral("RSA");
+    case Type::Ec:
+        return QStringLiteral("EC");
+    case Type::Okp:
+        return QStringLiteral("OKP");
+    case Type::Oct:
+        return QStringLiteral("oct");
     }
     return QString();
 }
@@ -259,8 +260,7 @@ Result<void> Jwk::checkAlgorithm(JwsAlgorithm alg) const
         if (!d->curve.isEmpty())
             has += QStringLiteral(" on ") + d->curve;
         return fail(ErrorCode::AlgorithmKeyMismatch,
-                    QStringLiteral("The algorithm %1 needs %2, but %3 is %4.")
-                        .arg(name, needs, who, has));
+                    QStringLiteral("The algorithm %1 needs %2, but %3 is %4.").arg(name, needs, who, has));
     };
     if (isHmac(alg)) {
         if (d->type != Type::Oct) {

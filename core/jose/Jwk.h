@@ -44,15 +44,15 @@ public:
 
     bool isNull() const;
     Type type() const;
-    QString typeName() const;   // "RSA", "EC", "OKP", "oct"
-    QString curve() const;      // "P-256", "P-384", "Ed25519", or empty
-    int bits() const;           // RSA modulus bits, curve bits, or secret bits
-    bool hasPrivate() const;    // can sign
+    QString typeName() const; // "RSA", "EC", "OKP", "oct"
+    QString curve() const; // "P-256", "P-384", "Ed25519", or empty
+    int bits() const; // RSA modulus bits, curve bits, or secret bits
+    bool hasPrivate() const; // can sign
 
     // Optional members carried through from JSON (or set).
     QString kid() const;
     void setKid(const QString &kid);
-    QString alg() const;        // the "alg" member, if the key pins one
+    QString alg() const; // the "alg" member, if the key pins one
     void setAlg(const QString &alg);
     QString use() const;
     void setUse(const QString &use);

@@ -17,7 +17,7 @@ struct Jwk::Data
     // safe to use for signing and verifying from several threads).
     std::shared_ptr<EVP_PKEY> pkey;
     QByteArray secret; // oct only
-    QString curve;     // "P-256", "P-384", "Ed25519"
+    QString curve; // "P-256", "P-384", "Ed25519"
     int bits = 0;
     bool hasPrivate = false;
     QString kid;

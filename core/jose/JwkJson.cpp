@@ -1,7 +1,7 @@
 // Jwk <-> JSON (RFC 7517, RFC 7518 section 6, RFC 8037 section 2) and RFC 7638 thumbprints.
 
-#include "JwkData.h"
 #include "JsonStrict.h"
+#include "JwkData.h"
 #include "RsaKeyCheck.h"
 
 #include "jose/Base64Url.h"
@@ -31,8 +31,7 @@ Result<std::optional<QByteArray>> optionalBytes(const QJsonObject &object, const
     if (it == object.constEnd())
         return std::optional<QByteArray>();
     if (!it->isString()) {
-        return keyError(QStringLiteral("The JWK member \"%1\" must be a base64url string.")
-                            .arg(name));
+        return keyError(QStringLiteral("The JWK member \"%1\" must be a base64url string.").arg(name));
     }
     Result<QByteArray> bytes = Base64Url::decode(it->toString().toLatin1());
     if (!bytes) {
@@ -42,15 +41,13 @@ Result<std::optional<QByteArray>> optionalBytes(const QJsonObject &object, const
     return std::optional<QByteArray>(std::move(bytes).value());
 }
 
-Result<QByteArray> requiredBytes(const QJsonObject &object, const QString &name,
-                                 const QString &kty)
+Result<QByteArray> requiredBytes(const QJsonObject &object, const QString &name, const QString &kty)
 {
     Result<std::optional<QByteArray>> bytes = optionalBytes(object, name);
     if (!bytes)
         return bytes.error();
     if (!bytes->has_value()) {
-        return keyError(QStringLiteral("The %1 JWK has no \"%2\" member, which it requires.")
-                            .arg(kty, name));
+        return keyError(QStringLiteral("The %1 JWK has no \"%2\" member, which it requires.").arg(kty, name));
     }
     if ((*bytes)->isEmpty())
         return keyError(QStringLiteral("The %1 JWK member \"%2\" is empty.").arg(kty, name));
@@ -84,8 +81,8 @@ Result<ossl::PkeyPtr> rsaFromJson(const QJsonObject &object)
     numbers.n = ossl::bnFromBytes(*n);
     numbers.e = ossl::bnFromBytes(*e);
 
-    const QStringList crtNames{QStringLiteral("p"), QStringLiteral("q"), QStringLiteral("dp"),
-                               QStringLiteral("dq"), QStringLiteral("qi")};
+    const QStringList crtNames {QStringLiteral("p"), QStringLiteral("q"), QStringLiteral("dp"),
+                                QStringLiteral("dq"), QStringLiteral("qi")};
     Result<std::optional<QByteArray>> d = optionalBytes(object, QStringLiteral("d"));
     if (!d)
         return d.error();
@@ -161,16 +158,15 @@ Result<ossl::PkeyPtr> ecFromJson(const QJsonObject &object, const QString &curve
     ossl::ParamBldPtr builder(OSSL_PARAM_BLD_new());
     ossl::BnPtr priv = d->has_value() ? ossl::bnFromBytes(**d) : nullptr;
     if (!builder
-        || !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME,
-                                            group.constData(), 0)
-        || !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY,
-                                             point.constData(), static_cast<size_t>(point.size()))
+        || !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.constData(), 0)
+        || !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.constData(),
+                                             static_cast<size_t>(point.size()))
         || (priv && !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv.get()))) {
         return ossl::cryptoError(QStringLiteral("Could not prepare the EC key parameters."));
     }
     ossl::ParamPtr params(OSSL_PARAM_BLD_to_param(builder.get()));
-    ossl::PkeyPtr key = ossl::keyFromParams("EC", priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-                                            params.get());
+    ossl::PkeyPtr key
+        = ossl::keyFromParams("EC", priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params.get());
     if (!key) {
         const unsigned long code = ERR_peek_last_error();
         const QString reasons = ossl::takeErrors();
@@ -179,8 +175,8 @@ Result<ossl::PkeyPtr> ecFromJson(const QJsonObject &object, const QString &curve
                                            "such a key is invalid (and a known attack).")
                                 .arg(curve));
         }
-        return Error(ErrorCode::MalformedKey,
-                     QStringLiteral("The EC JWK is not a valid %1 key.").arg(curve), reasons);
+        return Error(ErrorCode::MalformedKey, QStringLiteral("The EC JWK is not a valid %1 key.").arg(curve),
+                     reasons);
     }
     if (priv) {
         ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
@@ -252,10 +248,8 @@ PublicMembers publicMembers(const Jwk &key)
         break;
     case Jwk::Type::Ec: {
         const int width = detail::curveBytes(key.curve());
-        m.x = Base64Url::encode(
-            ossl::bnToBytes(ossl::bnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_X).get(), width));
-        m.y = Base64Url::encode(
-            ossl::bnToBytes(ossl::bnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_Y).get(), width));
+        m.x = Base64Url::encode(ossl::bnToBytes(ossl::bnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_X).get(), width));
+        m.y = Base64Url::encode(ossl::bnToBytes(ossl::bnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_Y).get(), width));
         break;
     }
     case Jwk::Type::Okp:
@@ -293,8 +287,8 @@ Result<Jwk> Jwk::fromJson(QByteArrayView json)
                         .arg(json.size())
                         .arg(maxJwkJsonSize));
     }
-    Result<QJsonObject> object =
-        JsonStrict::parseObject(json, ErrorCode::MalformedJson, QStringLiteral("The JWK"));
+    Result<QJsonObject> object
+        = JsonStrict::parseObject(json, ErrorCode::MalformedJson, QStringLiteral("The JWK"));
     if (!object)
         return object.error();
     return fromJson(*object);
@@ -340,11 +334,11 @@ Result<Jwk> Jwk::fromJson(const QJsonObject &object)
             } else if (kty == u"OKP" && *crv == u"Ed25519") {
                 pkey = okpFromJson(object);
             } else {
-                return keyError(QStringLiteral("The curve \"%1\" is not supported for %2 keys "
-                                               "(supported: %3).")
-                                    .arg(crv->left(40), kty,
-                                         kty == u"EC" ? QStringLiteral("P-256, P-384")
-                                                      : QStringLiteral("Ed25519")));
+                return keyError(
+                    QStringLiteral("The curve \"%1\" is not supported for %2 keys "
+                                   "(supported: %3).")
+                        .arg(crv->left(40), kty,
+                             kty == u"EC" ? QStringLiteral("P-256, P-384") : QStringLiteral("Ed25519")));
             }
         } else {
             return keyError(QStringLiteral("The key type \"%1\" is not supported (supported: "
@@ -441,12 +435,11 @@ QByteArray Jwk::thumbprint() const
         canonical = "{\"e\":\"" + m.e + "\",\"kty\":\"RSA\",\"n\":\"" + m.n + "\"}";
         break;
     case Type::Ec:
-        canonical = "{\"crv\":\"" + d->curve.toLatin1() + "\",\"kty\":\"EC\",\"x\":\"" + m.x
-            + "\",\"y\":\"" + m.y + "\"}";
+        canonical = "{\"crv\":\"" + d->curve.toLatin1() + "\",\"kty\":\"EC\",\"x\":\"" + m.x + "\",\"y\":\""
+            + m.y + "\"}";
         break;
     case Type::Okp:
-        canonical = "{\"crv\":\"" + d->curve.toLatin1() + "\",\"kty\":\"OKP\",\"x\":\"" + m.x
-            + "\"}";
+        canonical = "{\"crv\":\"" + d->curve.toLatin1() + "\",\"kty\":\"OKP\",\"x\":\"" + m.x + "\"}";
         break;
     case Type::Oct:
         canonical = "{\"k\":\"" + m.k + "\",\"kty\":\"oct\"}";

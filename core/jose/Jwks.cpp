@@ -24,8 +24,8 @@ Result<Jwks> Jwks::fromJson(QByteArrayView json)
                         .arg(json.size())
                         .arg(maxJwksJsonSize));
     }
-    Result<QJsonObject> object =
-        JsonStrict::parseObject(json, ErrorCode::MalformedJson, QStringLiteral("The JWKS"));
+    Result<QJsonObject> object
+        = JsonStrict::parseObject(json, ErrorCode::MalformedJson, QStringLiteral("The JWKS"));
     if (!object)
         return object.error();
     return fromJson(*object);
@@ -40,8 +40,7 @@ Result<Jwks> Jwks::fromJson(const QJsonObject &object)
                                    "{\"keys\": [...]})."));
     }
     if (!keysValue.isArray()) {
-        return fail(ErrorCode::MalformedJson,
-                    QStringLiteral("The JWKS member \"keys\" is not an array."));
+        return fail(ErrorCode::MalformedJson, QStringLiteral("The JWKS member \"keys\" is not an array."));
     }
     const QJsonArray entries = keysValue.toArray();
     if (entries.size() > maxKeys) {

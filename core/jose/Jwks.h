@@ -12,7 +12,9 @@ class Jwks
 {
 public:
     Jwks() = default;
-    explicit Jwks(QList<Jwk> keys) : m_keys(std::move(keys)) {}
+    explicit Jwks(QList<Jwk> keys)
+        : m_keys(std::move(keys))
+    { }
 
     // Errors: not JSON, no "keys" array, more than 100 keys, duplicate kid.
     static Result<Jwks> fromJson(QByteArrayView json);

@@ -159,20 +159,17 @@ Result<Jwk> verify(const JwsParts &parts, const Jwks &keys)
             if (why.isEmpty())
                 why = QStringLiteral(" The key set has no key with kid '%1'.").arg(kid.left(80));
         } else {
-            why = QStringLiteral(" The token names no kid and no key in the set fits %1.")
-                      .arg(algName);
+            why = QStringLiteral(" The token names no kid and no key in the set fits %1.").arg(algName);
         }
         return Error(ErrorCode::NoMatchingKey,
                      QStringLiteral("No key can verify this %1 token.%2").arg(algName, why),
                      keys.skipped().isEmpty()
                          ? QString()
-                         : QStringLiteral("skipped keys: ")
-                             + keys.skipped().join(QStringLiteral("; ")));
+                         : QStringLiteral("skipped keys: ") + keys.skipped().join(QStringLiteral("; ")));
     }
     Error last;
     for (const Jwk &key : candidates) {
-        Result<void> verified = Signature::verify(parts.alg, key, parts.signingInput,
-                                                  parts.signature);
+        Result<void> verified = Signature::verify(parts.alg, key, parts.signingInput, parts.signature);
         if (verified)
             return key;
         last = verified.error();

@@ -11,10 +11,10 @@ namespace mwauth::jose {
 // A JWS in compact serialisation (RFC 7515 section 7.1), parsed but not verified.
 struct JwsParts
 {
-    QByteArray signingInput;   // base64url(header) "." base64url(payload), as received
+    QByteArray signingInput; // base64url(header) "." base64url(payload), as received
     QJsonObject header;
-    QByteArray payload;        // decoded
-    QByteArray signature;      // decoded
+    QByteArray payload; // decoded
+    QByteArray signature; // decoded
     JwsAlgorithm alg = JwsAlgorithm::HS256;
 };
 

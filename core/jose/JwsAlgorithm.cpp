@@ -12,7 +12,7 @@ struct AlgorithmName
     const char16_t *name;
 };
 
-constexpr std::array<AlgorithmName, 10> names{{
+constexpr std::array<AlgorithmName, 10> names {{
     {JwsAlgorithm::HS256, u"HS256"},
     {JwsAlgorithm::HS384, u"HS384"},
     {JwsAlgorithm::HS512, u"HS512"},
@@ -48,8 +48,7 @@ Result<JwsAlgorithm> algorithmFromName(QStringView name)
                                    "signed."));
     }
     if (name.isEmpty()) {
-        return fail(ErrorCode::UnsupportedAlgorithm,
-                    QStringLiteral("The algorithm name is empty."));
+        return fail(ErrorCode::UnsupportedAlgorithm, QStringLiteral("The algorithm name is empty."));
     }
     QStringList known;
     for (const AlgorithmName &entry : names)

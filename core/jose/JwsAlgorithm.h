@@ -18,7 +18,7 @@ Result<JwsAlgorithm> algorithmFromName(QStringView name);
 QList<JwsAlgorithm> allAlgorithms();
 
 bool isHmac(JwsAlgorithm alg);
-bool isRsa(JwsAlgorithm alg);  // RS* and PS*
-bool isEc(JwsAlgorithm alg);   // ES256 (P-256), ES384 (P-384)
+bool isRsa(JwsAlgorithm alg); // RS* and PS*
+bool isEc(JwsAlgorithm alg); // ES256 (P-256), ES384 (P-384)
 
 } // namespace mwauth::jose

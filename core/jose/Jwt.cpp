@@ -15,8 +15,8 @@ namespace {
 
 QString formatTime(double seconds)
 {
-    const QDateTime time = QDateTime::fromMSecsSinceEpoch(
-        static_cast<qint64>(std::floor(seconds * 1000.0)), Qt::UTC);
+    const QDateTime time
+        = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(std::floor(seconds * 1000.0)), Qt::UTC);
     return time.toString(Qt::ISODate);
 }
 
@@ -38,8 +38,8 @@ Result<Jwt> Jwt::decode(QByteArrayView compact)
     Result<JwsParts> parts = Jws::parse(compact);
     if (!parts)
         return parts.error();
-    Result<QJsonObject> claims = JsonStrict::parseObject(
-        parts->payload, ErrorCode::MalformedJson, QStringLiteral("The token's payload (claims)"));
+    Result<QJsonObject> claims = JsonStrict::parseObject(parts->payload, ErrorCode::MalformedJson,
+                                                         QStringLiteral("The token's payload (claims)"));
     if (!claims)
         return claims.error();
     Jwt jwt;
@@ -165,9 +165,9 @@ Result<void> JwtValidator::validateClaims(const Jwt &jwt) const
     if (!m_issuer.isEmpty()) {
         const QJsonValue iss = claims.value(QStringLiteral("iss"));
         if (!iss.isString()) {
-            return fail(ErrorCode::WrongIssuer,
-                        QStringLiteral("The token has no issuer (\"iss\" claim); expected '%1'.")
-                            .arg(m_issuer));
+            return fail(
+                ErrorCode::WrongIssuer,
+                QStringLiteral("The token has no issuer (\"iss\" claim); expected '%1'.").arg(m_issuer));
         }
         if (iss.toString() != m_issuer) {
             return fail(ErrorCode::WrongIssuer,
@@ -186,8 +186,7 @@ Result<void> JwtValidator::validateClaims(const Jwt &jwt) const
         if (!audiences.contains(m_audience)) {
             return fail(ErrorCode::WrongAudience,
                         QStringLiteral("The token is meant for %1, not for '%2'.")
-                            .arg(QLatin1Char('\'')
-                                     + audiences.join(QStringLiteral("', '")).left(200)
+                            .arg(QLatin1Char('\'') + audiences.join(QStringLiteral("', '")).left(200)
                                      + QLatin1Char('\''),
                                  m_audience));
         }

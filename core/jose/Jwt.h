@@ -36,8 +36,8 @@ private:
 struct JwtVerdict
 {
     bool valid = false;
-    Error error;           // set when !valid
-    Jwk key;               // the key that verified the signature (when it did)
+    Error error; // set when !valid
+    Jwk key; // the key that verified the signature (when it did)
     bool signatureVerified = false;
 };
 

@@ -16,12 +16,11 @@ Result<ossl::PkeyPtr> generateKey(const char *type, const std::function<bool(EVP
 {
     ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
     if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || (setup && !setup(ctx.get())))
-        return ossl::cryptoError(QStringLiteral("Could not set up %1 key generation.")
-                                     .arg(QLatin1StringView(type)));
+        return ossl::cryptoError(
+            QStringLiteral("Could not set up %1 key generation.").arg(QLatin1StringView(type)));
     EVP_PKEY *key = nullptr;
     if (EVP_PKEY_generate(ctx.get(), &key) != 1)
-        return ossl::cryptoError(QStringLiteral("%1 key generation failed.")
-                                     .arg(QLatin1StringView(type)));
+        return ossl::cryptoError(QStringLiteral("%1 key generation failed.").arg(QLatin1StringView(type)));
     return ossl::PkeyPtr(key);
 }
 
@@ -54,9 +53,8 @@ Result<Jwk> generate(JwsAlgorithm alg, int rsaBits)
             });
         } else if (isEc(alg)) {
             const char *group = alg == JwsAlgorithm::ES256 ? "P-256" : "P-384";
-            pkey = generateKey("EC", [group](EVP_PKEY_CTX *ctx) {
-                return EVP_PKEY_CTX_set_group_name(ctx, group) == 1;
-            });
+            pkey = generateKey(
+                "EC", [group](EVP_PKEY_CTX *ctx) { return EVP_PKEY_CTX_set_group_name(ctx, group) == 1; });
         } else {
             pkey = generateKey("ED25519", nullptr);
         }

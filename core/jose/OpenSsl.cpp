@@ -68,8 +68,8 @@ QByteArray octetParam(const EVP_PKEY *key, const char *name)
         return {};
     }
     QByteArray out(static_cast<qsizetype>(length), Qt::Uninitialized);
-    if (EVP_PKEY_get_octet_string_param(key, name, reinterpret_cast<unsigned char *>(out.data()),
-                                        length, &length)
+    if (EVP_PKEY_get_octet_string_param(key, name, reinterpret_cast<unsigned char *>(out.data()), length,
+                                        &length)
         != 1) {
         clearErrors();
         return {};

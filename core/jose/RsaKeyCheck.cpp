@@ -11,8 +11,7 @@ namespace {
 Error mismatch(const QString &what)
 {
     return Error(ErrorCode::MalformedKey,
-                 QStringLiteral("The RSA JWK's private members do not match its public key (%1).")
-                     .arg(what));
+                 QStringLiteral("The RSA JWK's private members do not match its public key (%1).").arg(what));
 }
 
 } // namespace
@@ -62,8 +61,7 @@ Result<void> checkRsaKeyNumbers(const RsaKeyNumbers &k)
         ossl::BnPtr two(BN_new());
         BN_set_word(two.get(), 2);
         if (!BN_mod_exp(t1.get(), two.get(), k.e.get(), k.n.get(), ctx.get())
-            || !BN_mod_exp_mont_consttime(t2.get(), t1.get(), k.d.get(), k.n.get(), ctx.get(),
-                                          nullptr)) {
+            || !BN_mod_exp_mont_consttime(t2.get(), t1.get(), k.d.get(), k.n.get(), ctx.get(), nullptr)) {
             return ossl::cryptoError(QStringLiteral("Could not check the RSA key."));
         }
         if (BN_cmp(t2.get(), two.get()) != 0)
@@ -71,20 +69,18 @@ Result<void> checkRsaKeyNumbers(const RsaKeyNumbers &k)
         return {};
     }
 
-    if (BN_is_zero(k.p.get()) || BN_is_zero(k.q.get()) || BN_is_one(k.p.get())
-        || BN_is_one(k.q.get())) {
+    if (BN_is_zero(k.p.get()) || BN_is_zero(k.q.get()) || BN_is_one(k.p.get()) || BN_is_one(k.q.get())) {
         return mismatch(QStringLiteral("p or q is trivial"));
     }
     bool ok = BN_mul(t1.get(), k.p.get(), k.q.get(), ctx.get());
     if (ok && BN_cmp(t1.get(), k.n.get()) != 0)
         return mismatch(QStringLiteral("p * q is not n"));
-    ok = ok && BN_sub(pm1.get(), k.p.get(), BN_value_one())
-        && BN_sub(qm1.get(), k.q.get(), BN_value_one());
+    ok = ok && BN_sub(pm1.get(), k.p.get(), BN_value_one()) && BN_sub(qm1.get(), k.q.get(), BN_value_one());
     struct Congruence
     {
         const BIGNUM *a;
-        const BIGNUM *b;      // a * b (or a alone when b is null) ...
-        const BIGNUM *m;      // ... modulo m ...
+        const BIGNUM *b; // a * b (or a alone when b is null) ...
+        const BIGNUM *m; // ... modulo m ...
         const BIGNUM *expect; // ... equals expect (or 1 when null)
         const char *what;
     };
@@ -98,8 +94,7 @@ Result<void> checkRsaKeyNumbers(const RsaKeyNumbers &k)
     for (const Congruence &c : checks) {
         if (!ok)
             break;
-        ok = c.b ? BN_mod_mul(t2.get(), c.a, c.b, c.m, ctx.get())
-                 : BN_nnmod(t2.get(), c.a, c.m, ctx.get());
+        ok = c.b ? BN_mod_mul(t2.get(), c.a, c.b, c.m, ctx.get()) : BN_nnmod(t2.get(), c.a, c.m, ctx.get());
         if (ok && (c.expect ? BN_cmp(t2.get(), c.expect) != 0 : !BN_is_one(t2.get())))
             return mismatch(QLatin1StringView(c.what));
     }
@@ -120,14 +115,13 @@ Result<ossl::PkeyPtr> buildRsaKey(const RsaKeyNumbers &k)
             && OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_FACTOR2, k.q.get())
             && OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1, k.dp.get())
             && OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2, k.dq.get())
-            && OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
-                                      k.qi.get());
+            && OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, k.qi.get());
     }
     ossl::ParamPtr params(ok ? OSSL_PARAM_BLD_to_param(builder.get()) : nullptr);
     if (!params)
         return ossl::cryptoError(QStringLiteral("Could not prepare the RSA key parameters."));
-    ossl::PkeyPtr key =
-        ossl::keyFromParams("RSA", k.d ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params.get());
+    ossl::PkeyPtr key
+        = ossl::keyFromParams("RSA", k.d ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params.get());
     if (!key) {
         return Error(ErrorCode::MalformedKey, QStringLiteral("OpenSSL refused the RSA key."),
                      ossl::takeErrors());

@@ -22,13 +22,17 @@ const EVP_MD *digestFor(JwsAlgorithm alg)
     case JwsAlgorithm::HS256:
     case JwsAlgorithm::RS256:
     case JwsAlgorithm::PS256:
-    case JwsAlgorithm::ES256: return EVP_sha256();
+    case JwsAlgorithm::ES256:
+        return EVP_sha256();
     case JwsAlgorithm::HS384:
     case JwsAlgorithm::RS384:
-    case JwsAlgorithm::ES384: return EVP_sha384();
+    case JwsAlgorithm::ES384:
+        return EVP_sha384();
     case JwsAlgorithm::HS512:
-    case JwsAlgorithm::RS512: return EVP_sha512();
-    case JwsAlgorithm::EdDSA: return nullptr; // Ed25519 hashes internally
+    case JwsAlgorithm::RS512:
+        return EVP_sha512();
+    case JwsAlgorithm::EdDSA:
+        return nullptr; // Ed25519 hashes internally
     }
     return nullptr;
 }
@@ -36,18 +40,24 @@ const EVP_MD *digestFor(JwsAlgorithm alg)
 const char *digestName(JwsAlgorithm alg)
 {
     switch (alg) {
-    case JwsAlgorithm::HS384: return "SHA384";
-    case JwsAlgorithm::HS512: return "SHA512";
-    default: return "SHA256";
+    case JwsAlgorithm::HS384:
+        return "SHA384";
+    case JwsAlgorithm::HS512:
+        return "SHA512";
+    default:
+        return "SHA256";
     }
 }
 
 int hmacLength(JwsAlgorithm alg)
 {
     switch (alg) {
-    case JwsAlgorithm::HS384: return 48;
-    case JwsAlgorithm::HS512: return 64;
-    default: return 32;
+    case JwsAlgorithm::HS384:
+        return 48;
+    case JwsAlgorithm::HS512:
+        return 64;
+    default:
+        return 32;
     }
 }
 
@@ -68,8 +78,7 @@ Result<void> checkKeyKind(JwsAlgorithm alg, const Jwk &key)
     else if (isRsa(alg))
         fits = key.type() == Jwk::Type::Rsa;
     else if (isEc(alg))
-        fits = key.type() == Jwk::Type::Ec
-            && key.bits() == (alg == JwsAlgorithm::ES256 ? 256 : 384);
+        fits = key.type() == Jwk::Type::Ec && key.bits() == (alg == JwsAlgorithm::ES256 ? 256 : 384);
     else
         fits = key.type() == Jwk::Type::Okp;
     if (!fits)
@@ -81,8 +90,7 @@ Result<QByteArray> computeHmac(JwsAlgorithm alg, const QByteArray &secret, QByte
 {
     ossl::MacCtxPtr ctx(EVP_MAC_CTX_new(hmac()));
     OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char *>(digestName(alg)),
-                                         0),
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char *>(digestName(alg)), 0),
         OSSL_PARAM_construct_end(),
     };
     QByteArray out(hmacLength(alg), Qt::Uninitialized);
@@ -154,9 +162,9 @@ Result<QByteArray> sign(JwsAlgorithm alg, const Jwk &key, QByteArrayView data)
     if (Result<void> fits = checkKeyKind(alg, key); !fits)
         return fits.error();
     if (!key.hasPrivate()) {
-        return fail(ErrorCode::MissingPrivateKey,
-                    QStringLiteral("Signing needs a private key, but %1 is public only.")
-                        .arg(detail::describe(key)));
+        return fail(
+            ErrorCode::MissingPrivateKey,
+            QStringLiteral("Signing needs a private key, but %1 is public only.").arg(detail::describe(key)));
     }
     if (isHmac(alg)) {
         // RFC 7518 section 3.2: a key at least as long as the hash output.
@@ -177,13 +185,12 @@ Result<QByteArray> sign(JwsAlgorithm alg, const Jwk &key, QByteArrayView data)
     EVP_PKEY_CTX *pctx = nullptr;
     if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, digestFor(alg), nullptr, pkey) != 1
         || (alg == JwsAlgorithm::PS256 && !configurePss(pctx))) {
-        return ossl::cryptoError(QStringLiteral("Could not start signing with %1.")
-                                     .arg(algorithmName(alg)));
+        return ossl::cryptoError(QStringLiteral("Could not start signing with %1.").arg(algorithmName(alg)));
     }
     const auto *in = reinterpret_cast<const unsigned char *>(data.data());
     const auto inLength = static_cast<size_t>(data.size());
     if (isEc(alg)) {
-        std::array<unsigned char, 128> der{};
+        std::array<unsigned char, 128> der {};
         size_t derLength = der.size();
         QByteArray out;
         if (EVP_DigestSign(ctx.get(), der.data(), &derLength, in, inLength) != 1
@@ -195,8 +202,7 @@ Result<QByteArray> sign(JwsAlgorithm alg, const Jwk &key, QByteArrayView data)
     // RSA and Ed25519: the signature is at most EVP_PKEY_get_size bytes, written in place.
     QByteArray out(EVP_PKEY_get_size(pkey), Qt::Uninitialized);
     size_t length = static_cast<size_t>(out.size());
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &length, in,
-                       inLength)
+    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &length, in, inLength)
         != 1) {
         return ossl::cryptoError(QStringLiteral("%1 signing failed.").arg(algorithmName(alg)));
     }
@@ -233,7 +239,7 @@ Result<void> verify(JwsAlgorithm alg, const Jwk &key, QByteArrayView data, QByte
         return {};
     }
 
-    std::array<unsigned char, 128> der{};
+    std::array<unsigned char, 128> der {};
     const unsigned char *sig = reinterpret_cast<const unsigned char *>(signature.data());
     size_t sigLength = static_cast<size_t>(signature.size());
     if (isEc(alg)) {
@@ -257,12 +263,12 @@ Result<void> verify(JwsAlgorithm alg, const Jwk &key, QByteArrayView data, QByte
     EVP_PKEY_CTX *pctx = nullptr;
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, digestFor(alg), nullptr, key.evpKey()) != 1
         || (alg == JwsAlgorithm::PS256 && !configurePss(pctx))) {
-        return ossl::cryptoError(QStringLiteral("Could not start verifying with %1.")
-                                     .arg(algorithmName(alg)));
+        return ossl::cryptoError(
+            QStringLiteral("Could not start verifying with %1.").arg(algorithmName(alg)));
     }
-    const int result =
-        EVP_DigestVerify(ctx.get(), sig, sigLength, reinterpret_cast<const unsigned char *>(data.data()),
-                         static_cast<size_t>(data.size()));
+    const int result
+        = EVP_DigestVerify(ctx.get(), sig, sigLength, reinterpret_cast<const unsigned char *>(data.data()),
+                           static_cast<size_t>(data.size()));
     if (result != 1) {
         // 0 = wrong signature; < 0 = malformed (e.g. wrong length for the RSA modulus).
         ossl::clearErrors();

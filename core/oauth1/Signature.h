@@ -39,9 +39,9 @@ Result<QByteArray> signatureBaseString(const Request &request, const http::FormF
 struct Credentials
 {
     QByteArray consumerKey;
-    QByteArray consumerSecret;   // HMAC-SHA1 and PLAINTEXT
-    jose::Jwk rsaPrivateKey;     // RSA-SHA1 (an RSA key with its private part)
-    QByteArray token;            // empty for initiate
+    QByteArray consumerSecret; // HMAC-SHA1 and PLAINTEXT
+    jose::Jwk rsaPrivateKey; // RSA-SHA1 (an RSA key with its private part)
+    QByteArray token; // empty for initiate
     QByteArray tokenSecret;
     SignatureMethod method = SignatureMethod::HmacSha1;
 };
@@ -63,7 +63,7 @@ struct SignedRequest
     http::FormFields oauthParameters; // including oauth_signature
     QByteArray baseString;
     QByteArray signature;
-    QByteArray authorizationHeader;   // the value: OAuth oauth_consumer_key="...", ...
+    QByteArray authorizationHeader; // the value: OAuth oauth_consumer_key="...", ...
 };
 
 // Adds oauth_consumer_key, oauth_token (if any), oauth_signature_method, oauth_timestamp,

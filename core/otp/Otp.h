@@ -15,10 +15,10 @@ Result<HashAlgorithm> hashAlgorithmFromName(QStringView name); // case-insensiti
 
 struct TotpParameters
 {
-    QByteArray secret;                       // raw key bytes (not base32)
+    QByteArray secret; // raw key bytes (not base32)
     HashAlgorithm algorithm = HashAlgorithm::Sha1;
-    int digits = 6;                          // 6..8
-    int period = 30;                         // seconds, >= 1
+    int digits = 6; // 6..8
+    int period = 30; // seconds, >= 1
 };
 
 // RFC 4226 HOTP with dynamic truncation; `digits` 6..8 (InvalidInput otherwise; also for an
@@ -34,7 +34,6 @@ Result<QString> totp(const TotpParameters &params, double unixTime);
 // step is newer than `lastAcceptedStep` (the replay guard OATHAuth keeps per user).
 // Compares in constant time. Returns the matched step, or BadSignature / InvalidInput.
 Result<quint64> verifyTotp(const TotpParameters &params, QByteArrayView code, double unixTime,
-                           int windowRadius = 1,
-                           std::optional<quint64> lastAcceptedStep = std::nullopt);
+                           int windowRadius = 1, std::optional<quint64> lastAcceptedStep = std::nullopt);
 
 } // namespace mwauth::otp

@@ -25,7 +25,8 @@ void silenceQtMessages();
 template<typename T>
 QByteArray errorText(const Result<T> &result)
 {
-    return result.ok() ? QByteArray() : (result.error().codeName() + u": " + result.error().toString()).toUtf8();
+    return result.ok() ? QByteArray()
+                       : (result.error().codeName() + u": " + result.error().toString()).toUtf8();
 }
 
 // Reports a broken invariant and aborts, so libFuzzer saves the input as a crash.
@@ -35,8 +36,8 @@ QByteArray errorText(const Result<T> &result)
 } // namespace mwauth::fuzz
 
 // FUZZ_CHECK(condition, "what must hold"[, value, other]) - abort with a message if false.
-#define FUZZ_CHECK(condition, ...)                                  \
-    do {                                                            \
-        if (!(condition))                                           \
-            ::mwauth::fuzz::invariantFailed(__VA_ARGS__);           \
+#define FUZZ_CHECK(condition, ...)                                                                           \
+    do {                                                                                                     \
+        if (!(condition))                                                                                    \
+            ::mwauth::fuzz::invariantFailed(__VA_ARGS__);                                                    \
     } while (false)

@@ -12,8 +12,8 @@ namespace {
 
 bool isUnreserved(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-        || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+        || c == '_' || c == '~';
 }
 
 bool isUpperHex(char c)
@@ -27,7 +27,8 @@ bool isPercentEncoded(const QByteArray &text)
     for (qsizetype i = 0; i < text.size(); ++i) {
         if (isUnreserved(text.at(i)))
             continue;
-        if (text.at(i) != '%' || i + 2 >= text.size() || !isUpperHex(text.at(i + 1)) || !isUpperHex(text.at(i + 2)))
+        if (text.at(i) != '%' || i + 2 >= text.size() || !isUpperHex(text.at(i + 1))
+            || !isUpperHex(text.at(i + 2)))
             return false;
         i += 2;
     }
@@ -100,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (bytes.isEmpty())
         return 0;
     const qsizetype half = bytes.size() / 2;
-    const http::FormFields single{{bytes.first(half).toByteArray(), bytes.sliced(half).toByteArray()}};
+    const http::FormFields single {{bytes.first(half).toByteArray(), bytes.sliced(half).toByteArray()}};
     const Result<http::FormFields> back = http::decodeForm(http::encodeForm(single));
     FUZZ_CHECK(back.ok() && *back == single, "an arbitrary field does not survive encode/decode",
                single.first().first, single.first().second);

@@ -31,9 +31,12 @@ QByteArray json(const QJsonObject &object)
 jose::JwsAlgorithm signingAlgorithm(const Jwk &key)
 {
     switch (key.type()) {
-    case Jwk::Type::Rsa: return jose::JwsAlgorithm::RS256;
-    case Jwk::Type::Ec: return key.bits() == 384 ? jose::JwsAlgorithm::ES384 : jose::JwsAlgorithm::ES256;
-    default: return jose::JwsAlgorithm::EdDSA;
+    case Jwk::Type::Rsa:
+        return jose::JwsAlgorithm::RS256;
+    case Jwk::Type::Ec:
+        return key.bits() == 384 ? jose::JwsAlgorithm::ES384 : jose::JwsAlgorithm::ES256;
+    default:
+        return jose::JwsAlgorithm::EdDSA;
     }
 }
 
@@ -74,7 +77,8 @@ void checkKey(const Jwk &key, QByteArrayView origin, bool reparses = true)
         FUZZ_CHECK(publicJson.isEmpty(), "toPublicJson() of an oct key is not empty", json(publicJson));
     } else if (reparses) {
         const Result<Jwk> reparsed = Jwk::fromJson(publicJson);
-        FUZZ_CHECK(reparsed.ok(), "toPublicJson() does not re-parse", json(publicJson), fuzz::errorText(reparsed));
+        FUZZ_CHECK(reparsed.ok(), "toPublicJson() does not re-parse", json(publicJson),
+                   fuzz::errorText(reparsed));
         FUZZ_CHECK(!reparsed->hasPrivate(), "the public JSON re-parses to a private key", json(publicJson));
         FUZZ_CHECK(reparsed->thumbprint() == thumbprint, "public JSON round trip changes the thumbprint",
                    json(publicJson));
@@ -82,10 +86,11 @@ void checkKey(const Jwk &key, QByteArrayView origin, bool reparses = true)
         FUZZ_CHECK(!key.publicKey().hasPrivate(), "publicKey() keeps the private part", origin);
 
         const Result<QByteArray> publicPem = key.toPublicPem();
-        FUZZ_CHECK(publicPem.ok(), "toPublicPem() fails for a parsed key", origin, fuzz::errorText(publicPem));
+        FUZZ_CHECK(publicPem.ok(), "toPublicPem() fails for a parsed key", origin,
+                   fuzz::errorText(publicPem));
         const Result<Jwk> fromPem = Jwk::fromPem(*publicPem);
-        FUZZ_CHECK(fromPem.ok() && fromPem->thumbprint() == thumbprint, "public PEM round trip fails", *publicPem,
-                   fuzz::errorText(fromPem));
+        FUZZ_CHECK(fromPem.ok() && fromPem->thumbprint() == thumbprint, "public PEM round trip fails",
+                   *publicPem, fuzz::errorText(fromPem));
     }
 
     if (!reparses)
@@ -93,12 +98,14 @@ void checkKey(const Jwk &key, QByteArrayView origin, bool reparses = true)
     const QJsonObject privateJson = key.toPrivateJson();
     const Result<Jwk> reparsed = Jwk::fromJson(privateJson);
     FUZZ_CHECK(reparsed.ok(), "toPrivateJson() does not re-parse", origin, fuzz::errorText(reparsed));
-    FUZZ_CHECK(reparsed->thumbprint() == thumbprint, "private JSON round trip changes the thumbprint", origin);
+    FUZZ_CHECK(reparsed->thumbprint() == thumbprint, "private JSON round trip changes the thumbprint",
+               origin);
     FUZZ_CHECK(reparsed->hasPrivate() == key.hasPrivate(), "private JSON round trip changes hasPrivate()",
                origin);
     if (key.hasPrivate() && key.type() != Jwk::Type::Oct) {
         const Result<QByteArray> privatePem = key.toPrivatePem();
-        FUZZ_CHECK(privatePem.ok(), "toPrivatePem() fails for a private key", origin, fuzz::errorText(privatePem));
+        FUZZ_CHECK(privatePem.ok(), "toPrivatePem() fails for a private key", origin,
+                   fuzz::errorText(privatePem));
         const Result<Jwk> fromPem = Jwk::fromPem(*privatePem);
         FUZZ_CHECK(fromPem.ok() && fromPem->hasPrivate() && fromPem->thumbprint() == thumbprint,
                    "private PEM round trip fails", origin, fuzz::errorText(fromPem));
@@ -139,7 +146,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         }
         const QJsonObject published = set->toPublicJson();
         const Result<jose::Jwks> again = jose::Jwks::fromJson(published);
-        FUZZ_CHECK(again.ok(), "Jwks::toPublicJson() does not re-parse", json(published), fuzz::errorText(again));
+        FUZZ_CHECK(again.ok(), "Jwks::toPublicJson() does not re-parse", json(published),
+                   fuzz::errorText(again));
     } else {
         FUZZ_CHECK(!set.error().message().isEmpty(), "Jwks::fromJson error without a message", bytes);
     }

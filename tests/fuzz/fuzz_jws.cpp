@@ -22,12 +22,12 @@ namespace {
 
 struct Keys
 {
-    Jwk hmac;       // RFC 7515 appendix A.1
-    Jwk ec;         // RFC 7515 appendix A.3 (public)
-    Jwk rsa;        // MediaWiki's OAuth 2 fixture key (public)
-    Jwk ed;         // RFC 8037 appendix A (public)
-    Jwk ecSigner;   // generated at start: ES256 round trips
-    Jwk edSigner;   // generated at start: EdDSA round trips
+    Jwk hmac; // RFC 7515 appendix A.1
+    Jwk ec; // RFC 7515 appendix A.3 (public)
+    Jwk rsa; // MediaWiki's OAuth 2 fixture key (public)
+    Jwk ed; // RFC 8037 appendix A (public)
+    Jwk ecSigner; // generated at start: ES256 round trips
+    Jwk edSigner; // generated at start: EdDSA round trips
     Jwks set;
 };
 
@@ -58,22 +58,25 @@ const Keys *loadKeys()
         "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
         "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})")),
                       "the ES256 key");
-    k->rsa = mustParse(Jwk::fromPem(QByteArrayView("-----BEGIN PUBLIC KEY-----\n"
-                                                   "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApRDrH/rIpoNN9fQ8+wP0\n"
-                                                   "rJOrdqi27L2DQ2kkbqGvvW0Fd9RYKEN0+WeK1QtuLwBE+HdGXcF40dCBH4dD59FE\n"
-                                                   "1hX+ARyO/sqGH8fznlLQ+N6gmybwrBP5IX8np9yLp78K82Z8hXAmFRbp0x6TpFPo\n"
-                                                   "2hqJv4Ib9o78U2jliyNgl3o7zxqUXrxg4q8tetXgQWeDleooNvg/goAW+3bySdLh\n"
-                                                   "U7w3IRVJR9C3BAVqK1IC12zpQcRj2iq9IsOU6Z/8xVSLxUE31kGJaRhHpvtG1RLT\n"
-                                                   "p37sE51WKcza4XwcXrx5WoaC4H34JC8EgiT45mI+ueSQ9oQLBSiPUE2P7wvzJIc0\n"
-                                                   "3QIDAQAB\n"
-                                                   "-----END PUBLIC KEY-----\n")),
-                       "the RS256 key");
-    k->ed = mustParse(Jwk::fromJson(QByteArrayView(
-                          R"({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})")),
-                      "the EdDSA key");
+    k->rsa = mustParse(
+        Jwk::fromPem(QByteArrayView("-----BEGIN PUBLIC KEY-----\n"
+                                    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApRDrH/rIpoNN9fQ8+wP0\n"
+                                    "rJOrdqi27L2DQ2kkbqGvvW0Fd9RYKEN0+WeK1QtuLwBE+HdGXcF40dCBH4dD59FE\n"
+                                    "1hX+ARyO/sqGH8fznlLQ+N6gmybwrBP5IX8np9yLp78K82Z8hXAmFRbp0x6TpFPo\n"
+                                    "2hqJv4Ib9o78U2jliyNgl3o7zxqUXrxg4q8tetXgQWeDleooNvg/goAW+3bySdLh\n"
+                                    "U7w3IRVJR9C3BAVqK1IC12zpQcRj2iq9IsOU6Z/8xVSLxUE31kGJaRhHpvtG1RLT\n"
+                                    "p37sE51WKcza4XwcXrx5WoaC4H34JC8EgiT45mI+ueSQ9oQLBSiPUE2P7wvzJIc0\n"
+                                    "3QIDAQAB\n"
+                                    "-----END PUBLIC KEY-----\n")),
+        "the RS256 key");
+    k->ed = mustParse(
+        Jwk::fromJson(QByteArrayView(
+            R"({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})")),
+        "the EdDSA key");
     k->ecSigner = mustParse(KeyGenerator::generate(JwsAlgorithm::ES256), "a generated ES256 key");
     k->edSigner = mustParse(KeyGenerator::generate(JwsAlgorithm::EdDSA), "a generated EdDSA key");
-    k->set = Jwks({withKid(k->hmac, "hs"), withKid(k->ec, "es"), withKid(k->rsa, "rs"), withKid(k->ed, "ed")});
+    k->set
+        = Jwks({withKid(k->hmac, "hs"), withKid(k->ec, "es"), withKid(k->rsa, "rs"), withKid(k->ed, "ed")});
     return k;
 }
 
@@ -108,12 +111,14 @@ void checkSignRoundTrip(const JwsParts &parts)
         return;
     const Result<QByteArray> compact = Jws::sign(parts.header, parts.payload, *signer);
     if (!compact) {
-        FUZZ_CHECK(!compact.error().message().isEmpty(), "Jws::sign error without a message", parts.signingInput);
+        FUZZ_CHECK(!compact.error().message().isEmpty(), "Jws::sign error without a message",
+                   parts.signingInput);
         return;
     }
     const Result<JwsParts> again = Jws::parse(*compact);
     FUZZ_CHECK(again.ok(), "Jws::parse rejects what Jws::sign produced", *compact);
-    FUZZ_CHECK(again->payload == parts.payload, "sign/parse changes the payload", parts.payload, again->payload);
+    FUZZ_CHECK(again->payload == parts.payload, "sign/parse changes the payload", parts.payload,
+               again->payload);
     FUZZ_CHECK(again->header == parts.header, "sign/parse changes the header", parts.signingInput, *compact);
     FUZZ_CHECK(again->alg == parts.alg, "sign/parse changes the alg", *compact);
     const Result<void> verified = Jws::verify(*again, *signer);
@@ -196,8 +201,8 @@ QByteArray structuredToken(QByteArrayView bytes)
         return {};
     const qsizetype second = bytes.indexOf('\n', first + 1);
     const QByteArrayView header = bytes.first(first);
-    const QByteArrayView payload =
-        second < 0 ? bytes.sliced(first + 1) : bytes.sliced(first + 1, second - first - 1);
+    const QByteArrayView payload
+        = second < 0 ? bytes.sliced(first + 1) : bytes.sliced(first + 1, second - first - 1);
     const QByteArrayView signature = second < 0 ? QByteArrayView() : bytes.sliced(second + 1);
     return b64(header) + '.' + b64(payload) + '.' + b64(signature);
 }

@@ -59,7 +59,8 @@ void checkNormalized(const http::FormFields &fields)
     for (qsizetype i = 1; i < encodedPairs.size() && !fields.isEmpty(); ++i) {
         const QList<QByteArray> previous = encodedPairs.at(i - 1).split('=');
         const QList<QByteArray> current = encodedPairs.at(i).split('=');
-        FUZZ_CHECK(previous.size() == 2 && current.size() == 2, "a normalized pair is not name=value", normalized);
+        FUZZ_CHECK(previous.size() == 2 && current.size() == 2, "a normalized pair is not name=value",
+                   normalized);
         FUZZ_CHECK(std::pair(previous.at(0), previous.at(1)) <= std::pair(current.at(0), current.at(1)),
                    "normalized pairs are not sorted", encodedPairs.at(i - 1), encodedPairs.at(i));
     }
@@ -78,13 +79,13 @@ void checkSignature(const http::FormFields &fields)
     const Result<QByteArray> baseString = oauth1::signatureBaseString(request, withoutSignature);
     FUZZ_CHECK(baseString.ok(), "no base string for a parsed header", joined(fields));
 
-    const Result<oauth1::SignatureMethod> parsedMethod =
-        oauth1::signatureMethodFromName(QString::fromLatin1(method));
+    const Result<oauth1::SignatureMethod> parsedMethod
+        = oauth1::signatureMethodFromName(QString::fromLatin1(method));
     const oauth1::SignatureMethod which = parsedMethod ? *parsedMethod : oauth1::SignatureMethod::HmacSha1;
     if (which == oauth1::SignatureMethod::RsaSha1)
         return; // needs a key; covered by the unit tests
-    const Result<void> verdict =
-        oauth1::verify(which, *baseString, signature, "consumer-secret-fuzz", "token-secret-fuzz");
+    const Result<void> verdict
+        = oauth1::verify(which, *baseString, signature, "consumer-secret-fuzz", "token-secret-fuzz");
     if (verdict.ok()) {
         // Only the real signature may pass.
         oauth1::Credentials credentials;
@@ -112,8 +113,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const QByteArrayView bytes = fuzz::input(data, size);
     const Result<http::FormFields> fields = oauth1::AuthorizationHeader::parse(bytes);
     if (!fields) {
-        FUZZ_CHECK(fields.error().code() == ErrorCode::MalformedHeader, "parse() failed without MalformedHeader",
-                   bytes);
+        FUZZ_CHECK(fields.error().code() == ErrorCode::MalformedHeader,
+                   "parse() failed without MalformedHeader", bytes);
         FUZZ_CHECK(!fields.error().message().isEmpty(), "parse() error without a message", bytes);
         return 0;
     }

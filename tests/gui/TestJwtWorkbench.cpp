@@ -76,7 +76,8 @@ void TestJwtWorkbench::rfcRs256TokenVerifiesWithItsPublicJwk()
     QVERIFY(m_ui.detail().contains(u"signature is valid"));
 
     m_ui.verifyAt(rfcExp - 600);
-    QTRY_VERIFY2(m_ui.headline().startsWith(u"Valid - verified with key thumbprint "), qPrintable(m_ui.headline()));
+    QTRY_VERIFY2(m_ui.headline().startsWith(u"Valid - verified with key thumbprint "),
+                 qPrintable(m_ui.headline()));
     QCOMPARE(m_ui.state(), VerdictBanner::State::Valid);
     QVERIFY(m_ui.child<QLabel>("keySummary")->text().contains(u"RSA 2048 bits"));
 }
@@ -114,14 +115,17 @@ void TestJwtWorkbench::wrongAudienceAndIssuerAreNamed()
     QTRY_COMPARE(m_ui.state(), VerdictBanner::State::Valid);
 
     QTest::keyClicks(m_ui.child<QLineEdit>("audienceEdit"), QStringLiteral("some-other-client"));
-    QTRY_COMPARE(m_ui.headline(), QStringLiteral("Wrong audience: expected \"some-other-client\", "
-                                            "token has \"795286f8ceb97b56d913f0e6e27d6dea\""));
+    QTRY_COMPARE(m_ui.headline(),
+                 QStringLiteral("Wrong audience: expected \"some-other-client\", "
+                                "token has \"795286f8ceb97b56d913f0e6e27d6dea\""));
     QCOMPARE(m_ui.state(), VerdictBanner::State::Warning);
     m_ui.child<QLineEdit>("audienceEdit")->clear();
-    QTest::keyClicks(m_ui.child<QLineEdit>("audienceEdit"), QStringLiteral("795286f8ceb97b56d913f0e6e27d6dea"));
+    QTest::keyClicks(m_ui.child<QLineEdit>("audienceEdit"),
+                     QStringLiteral("795286f8ceb97b56d913f0e6e27d6dea"));
     QTest::keyClicks(m_ui.child<QLineEdit>("issuerEdit"), QStringLiteral("https://wiki.example"));
-    QTRY_COMPARE(m_ui.headline(), QStringLiteral("Wrong issuer: expected \"https://wiki.example\", "
-                                            "token has \"http://127.0.0.1:8765\""));
+    QTRY_COMPARE(m_ui.headline(),
+                 QStringLiteral("Wrong issuer: expected \"https://wiki.example\", "
+                                "token has \"http://127.0.0.1:8765\""));
 }
 
 void TestJwtWorkbench::garbageIsMalformed_data()
@@ -180,11 +184,13 @@ void TestJwtWorkbench::claimsAreExplained()
     m_ui.verifyAt(mediawikiExp - 59 * 60);
     auto *payload = m_ui.child<JsonTreeView>("payloadTree");
     QTRY_VERIFY(payload->explanationFor(QStringLiteral("exp")).contains(u"(in 59 min)"));
-    QVERIFY(payload->explanationFor(QStringLiteral("exp")).startsWith(u"Expires 2026-11-23 04:33:50.895 UTC"));
+    QVERIFY(
+        payload->explanationFor(QStringLiteral("exp")).startsWith(u"Expires 2026-11-23 04:33:50.895 UTC"));
     QVERIFY(payload->explanationFor(QStringLiteral("iat")).startsWith(u"Issued 2026-11-23 03:33:50.898 UTC"));
     QCOMPARE(payload->explanationFor(QStringLiteral("iss")), QStringLiteral("Issuer - who made the token"));
     QVERIFY(payload->explanationFor(QStringLiteral("scopes")).startsWith(u"Scopes"));
-    QVERIFY(m_ui.child<JsonTreeView>("headerTree")->explanationFor(QStringLiteral("alg")).contains(u"SHA-256"));
+    QVERIFY(
+        m_ui.child<JsonTreeView>("headerTree")->explanationFor(QStringLiteral("alg")).contains(u"SHA-256"));
     // MediaWiki's fractional exp stays exact in the value column.
     QCOMPARE(payload->findItems(QStringLiteral("exp"), Qt::MatchExactly).value(0)->text(1),
              QStringLiteral("1795408430.895195"));

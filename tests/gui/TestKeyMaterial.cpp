@@ -11,10 +11,10 @@ using namespace mwauth::ui;
 
 namespace {
 // RFC 7515 A.2's RSA public key and A.3's EC P-256 public key.
-const char rsaJwk[] =
-    R"({"kty":"RSA","kid":"a2","e":"AQAB","n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ"})";
-const char ecJwk[] =
-    R"({"kty":"EC","kid":"a3","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})";
+const char rsaJwk[]
+    = R"({"kty":"RSA","kid":"a2","e":"AQAB","n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ"})";
+const char ecJwk[]
+    = R"({"kty":"EC","kid":"a3","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})";
 
 QString pem()
 {
@@ -36,7 +36,8 @@ private slots:
 
 void TestKeyMaterial::accepted()
 {
-    const QString set = QStringLiteral(R"({"keys":[%1,%2]})").arg(QLatin1String(rsaJwk), QLatin1String(ecJwk));
+    const QString set
+        = QStringLiteral(R"({"keys":[%1,%2]})").arg(QLatin1String(rsaJwk), QLatin1String(ecJwk));
     Result<jose::Jwks> keys = KeyMaterial::parse(KeyMode::JwksOrJwk, set);
     QVERIFY2(keys.ok(), qPrintable(keys.ok() ? QString() : keys.error().message()));
     QCOMPARE(keys->keys().size(), 2);
@@ -72,16 +73,19 @@ void TestKeyMaterial::rejected_data()
                            << QStringLiteral("No key yet");
     QTest::newRow("PEM in JSON mode") << json << pem() << static_cast<int>(ErrorCode::MalformedKey)
                                       << QStringLiteral("choose the \"PEM\" key type");
-    QTest::newRow("JSON in PEM mode") << pemMode << QString::fromLatin1(rsaJwk)
-                                      << static_cast<int>(ErrorCode::MalformedKey)
-                                      << QStringLiteral("choose the \"JWKS / JWK\" key type");
-    QTest::newRow("broken JSON") << json << QStringLiteral("{\"kty\":") << static_cast<int>(ErrorCode::MalformedJson)
+    QTest::newRow("JSON in PEM mode")
+        << pemMode << QString::fromLatin1(rsaJwk) << static_cast<int>(ErrorCode::MalformedKey)
+        << QStringLiteral("choose the \"JWKS / JWK\" key type");
+    QTest::newRow("broken JSON") << json << QStringLiteral("{\"kty\":")
+                                 << static_cast<int>(ErrorCode::MalformedJson)
                                  << QStringLiteral("not valid JSON");
     QTest::newRow("array") << json << QStringLiteral("[1]") << static_cast<int>(ErrorCode::MalformedJson)
                            << QStringLiteral("must be a JSON object");
     QTest::newRow("RSA without n") << json << QStringLiteral(R"({"kty":"RSA","e":"AQAB"})")
                                    << static_cast<int>(ErrorCode::MalformedKey) << QStringLiteral("JWK: ");
-    QTest::newRow("PEM garbage") << pemMode << QStringLiteral("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+    QTest::newRow("PEM garbage") << pemMode
+                                 << QStringLiteral(
+                                        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
                                  << static_cast<int>(ErrorCode::MalformedKey) << QStringLiteral("PEM: ");
 }
 

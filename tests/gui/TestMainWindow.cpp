@@ -8,14 +8,14 @@
 #include <QAbstractButton>
 #include <QComboBox>
 #include <QFile>
-#include <QLineEdit>
-#include <QPushButton>
-#include <QTabWidget>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 
 using namespace mwauth;
 using namespace mwauth::ui;
@@ -88,7 +88,8 @@ void TestMainWindow::titleAndAccessibleNames()
     QVERIFY(m_window->statusBar()->isVisible());
     // First start: the only working tool.
     QCOMPARE(m_window->currentPageId(), QStringLiteral("workbench"));
-    QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("statusPageLabel"))->text(), QStringLiteral("JWT & JWKS"));
+    QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("statusPageLabel"))->text(),
+             QStringLiteral("JWT & JWKS"));
     for (int i = 0; i < navigation->count(); ++i) {
         QWidget *page = m_window->findChild<QStackedWidget *>(QStringLiteral("pages"))->widget(i);
         QCOMPARE(page->accessibleName(), navigation->item(i)->text());
@@ -100,10 +101,10 @@ void TestMainWindow::navigationSwitchesPages_data()
     QTest::addColumn<int>("row");
     QTest::addColumn<QString>("id");
     QTest::addColumn<QString>("title");
-    const QStringList titles = {QStringLiteral("Inspector"), QStringLiteral("Consumers"),
-                                QStringLiteral("Grants & tokens"), QStringLiteral("Keys"),
-                                QStringLiteral("Local provider"), QStringLiteral("Profiles"),
-                                QStringLiteral("JWT & JWKS")};
+    const QStringList titles
+        = {QStringLiteral("Inspector"), QStringLiteral("Consumers"),      QStringLiteral("Grants & tokens"),
+           QStringLiteral("Keys"),      QStringLiteral("Local provider"), QStringLiteral("Profiles"),
+           QStringLiteral("JWT & JWKS")};
     const QStringList ids = MainWindow::pageIds();
     for (int i = 0; i < ids.size(); ++i)
         QTest::newRow(qPrintable(ids.at(i))) << i << ids.at(i) << titles.at(i);
@@ -130,12 +131,18 @@ void TestMainWindow::placeholdersSayNotBuiltYet_data()
 {
     QTest::addColumn<QString>("id");
     QTest::addColumn<QString>("notice");
-    QTest::newRow("inspector") << "inspector" << "The flow inspector is not built yet: it comes with the flow engine.";
-    QTest::newRow("consumers") << "consumers" << "Consumer management is not built yet";
-    QTest::newRow("grants") << "grants" << "Grants and tokens are not built yet";
-    QTest::newRow("keys") << "keys" << "Key management is not built yet";
-    QTest::newRow("provider") << "provider" << "The local test provider is not built yet";
-    QTest::newRow("profiles") << "profiles" << "Profiles are not built yet";
+    QTest::newRow("inspector") << "inspector"
+                               << "The flow inspector is not built yet: it comes with the flow engine.";
+    QTest::newRow("consumers") << "consumers"
+                               << "Consumer management is not built yet";
+    QTest::newRow("grants") << "grants"
+                            << "Grants and tokens are not built yet";
+    QTest::newRow("keys") << "keys"
+                          << "Key management is not built yet";
+    QTest::newRow("provider") << "provider"
+                              << "The local test provider is not built yet";
+    QTest::newRow("profiles") << "profiles"
+                              << "Profiles are not built yet";
 }
 
 void TestMainWindow::placeholdersSayNotBuiltYet()
@@ -186,7 +193,8 @@ void TestMainWindow::f1ShowsAbout()
     QVERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("aboutBox")));
     QTest::keyClick(m_window, Qt::Key_F1);
     QMessageBox *about = nullptr;
-    QTRY_VERIFY((about = m_window->findChild<QMessageBox *>(QStringLiteral("aboutBox"))) && about->isVisible());
+    QTRY_VERIFY((about = m_window->findChild<QMessageBox *>(QStringLiteral("aboutBox")))
+                && about->isVisible());
     QVERIFY(about->text().contains(QStringLiteral("MWAuth Console")));
     QVERIFY(about->text().contains(QString::fromLatin1(qVersion())));
     about->close();
@@ -236,7 +244,8 @@ void TestMainWindow::screenshot()
     if (dir.isEmpty())
         return;
     const auto save = [&](const QString &name) {
-        return m_window->grab().save(dir + QStringLiteral("/mwauth-console-") + name + QStringLiteral(".png"));
+        return m_window->grab().save(dir + QStringLiteral("/mwauth-console-") + name
+                                     + QStringLiteral(".png"));
     };
     m_window->setCurrentPage(QStringLiteral("inspector"));
     QVERIFY(save(QStringLiteral("inspector")));

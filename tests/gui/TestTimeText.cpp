@@ -69,7 +69,8 @@ void TestTimeText::absolute_data()
     QTest::newRow("MediaWiki exp, fractional")
         << 1795408430.895195 << QStringLiteral("2026-11-23 04:33:50.895 UTC (05:33:50 CET local)");
     // RFC 7519 section 3.1's example exp, 2011-03-22 18:43:00 UTC; CET that day.
-    QTest::newRow("RFC 7519 exp") << 1300819380.0 << QStringLiteral("2011-03-22 18:43:00 UTC (19:43:00 CET local)");
+    QTest::newRow("RFC 7519 exp") << 1300819380.0
+                                  << QStringLiteral("2011-03-22 18:43:00 UTC (19:43:00 CET local)");
     // Summer time and a different local date: 2026-07-01 23:30:00 UTC is 01:30 CEST on 07-02.
     QTest::newRow("other local date")
         << 1782948600.0 << QStringLiteral("2026-07-01 23:30:00 UTC (2026-07-02 01:30:00 CEST local)");

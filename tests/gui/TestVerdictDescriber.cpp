@@ -9,12 +9,12 @@ using namespace mwauth;
 using namespace mwauth::ui;
 
 namespace {
-const char token[] =
-    "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
-    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
-    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const char rfcKey[] =
-    R"({"kty":"oct","kid":"rfc-a1","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"})";
+const char token[]
+    = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+      "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const char rfcKey[]
+    = R"({"kty":"oct","kid":"rfc-a1","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"})";
 constexpr double expSeconds = 1300819380;
 } // namespace
 
@@ -43,11 +43,12 @@ void TestVerdictDescriber::wording_data()
                            << QStringLiteral("Valid - verified with key \"rfc-a1\"");
     QTest::newRow("expired") << expSeconds + 3 * 3600 + 90 << QString() << QString() << true << warning
                              << QStringLiteral("Expired 3 h 1 min ago");
-    QTest::newRow("expired long ago") << expSeconds + 12 * 86400.0 << QString() << QString() << true << warning
-                                      << QStringLiteral("Expired 12 days ago");
+    QTest::newRow("expired long ago") << expSeconds + 12 * 86400.0 << QString() << QString() << true
+                                      << warning << QStringLiteral("Expired 12 days ago");
     QTest::newRow("wrong issuer") << expSeconds - 60 << QStringLiteral("mary") << QString() << true << warning
                                   << QStringLiteral("Wrong issuer: expected \"mary\", token has \"joe\"");
-    QTest::newRow("wrong audience") << expSeconds - 60 << QString() << QStringLiteral("app") << true << warning
+    QTest::newRow("wrong audience") << expSeconds - 60 << QString() << QStringLiteral("app") << true
+                                    << warning
                                     << QStringLiteral("Wrong audience: expected \"app\", token has none");
     QTest::newRow("bad signature") << expSeconds - 60 << QString() << QString() << false << invalid
                                    << QStringLiteral("Invalid - bad signature");

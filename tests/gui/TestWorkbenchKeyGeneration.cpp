@@ -79,7 +79,8 @@ void TestWorkbenchKeyGeneration::generateSignVerifyTamper()
     QTest::mouseClick(secret->findChild<QToolButton *>(QStringLiteral("revealButton")), Qt::LeftButton);
     QVERIFY(secret->displayedText().contains(u"\"d\""));
     QVERIFY(!m_ui.child<QPlainTextEdit>("publicJwkText")->toPlainText().contains(u"\"d\""));
-    QVERIFY(m_ui.child<QPlainTextEdit>("publicPemText")->toPlainText().startsWith(u"-----BEGIN PUBLIC KEY-----"));
+    QVERIFY(
+        m_ui.child<QPlainTextEdit>("publicPemText")->toPlainText().startsWith(u"-----BEGIN PUBLIC KEY-----"));
     const QString thumbprint = m_ui.child<QLineEdit>("thumbprintEdit")->text();
     QCOMPARE(thumbprint.size(), 43); // SHA-256, base64url
 
@@ -88,7 +89,10 @@ void TestWorkbenchKeyGeneration::generateSignVerifyTamper()
     QCOMPARE(token.count('.'), 2);
     QTest::mouseClick(m_ui.child<QPushButton>("useKeyButton"), Qt::LeftButton);
     QTRY_COMPARE(m_ui.headline(), QStringLiteral("Valid - verified with key \"%1\"").arg(thumbprint));
-    QCOMPARE(m_ui.child<JsonTreeView>("headerTree")->findItems(QStringLiteral("alg"), Qt::MatchExactly).value(0)->text(1),
+    QCOMPARE(m_ui.child<JsonTreeView>("headerTree")
+                 ->findItems(QStringLiteral("alg"), Qt::MatchExactly)
+                 .value(0)
+                 ->text(1),
              QStringLiteral("ES256"));
 
     // Tamper: replace one character in the middle of the signature, by keyboard.

@@ -21,16 +21,26 @@ QString describeAlgorithm(const QString &name)
     if (!alg)
         return tr("Algorithm - \"%1\" is not one this console accepts").arg(name);
     switch (*alg) {
-    case JwsAlgorithm::HS256: return tr("Algorithm - HMAC with SHA-256 (a shared secret)");
-    case JwsAlgorithm::HS384: return tr("Algorithm - HMAC with SHA-384 (a shared secret)");
-    case JwsAlgorithm::HS512: return tr("Algorithm - HMAC with SHA-512 (a shared secret)");
-    case JwsAlgorithm::RS256: return tr("Algorithm - RSA PKCS#1 v1.5 with SHA-256 (MediaWiki's choice)");
-    case JwsAlgorithm::RS384: return tr("Algorithm - RSA PKCS#1 v1.5 with SHA-384");
-    case JwsAlgorithm::RS512: return tr("Algorithm - RSA PKCS#1 v1.5 with SHA-512");
-    case JwsAlgorithm::PS256: return tr("Algorithm - RSA-PSS with SHA-256");
-    case JwsAlgorithm::ES256: return tr("Algorithm - ECDSA on P-256 with SHA-256");
-    case JwsAlgorithm::ES384: return tr("Algorithm - ECDSA on P-384 with SHA-384");
-    case JwsAlgorithm::EdDSA: return tr("Algorithm - EdDSA (Ed25519)");
+    case JwsAlgorithm::HS256:
+        return tr("Algorithm - HMAC with SHA-256 (a shared secret)");
+    case JwsAlgorithm::HS384:
+        return tr("Algorithm - HMAC with SHA-384 (a shared secret)");
+    case JwsAlgorithm::HS512:
+        return tr("Algorithm - HMAC with SHA-512 (a shared secret)");
+    case JwsAlgorithm::RS256:
+        return tr("Algorithm - RSA PKCS#1 v1.5 with SHA-256 (MediaWiki's choice)");
+    case JwsAlgorithm::RS384:
+        return tr("Algorithm - RSA PKCS#1 v1.5 with SHA-384");
+    case JwsAlgorithm::RS512:
+        return tr("Algorithm - RSA PKCS#1 v1.5 with SHA-512");
+    case JwsAlgorithm::PS256:
+        return tr("Algorithm - RSA-PSS with SHA-256");
+    case JwsAlgorithm::ES256:
+        return tr("Algorithm - ECDSA on P-256 with SHA-256");
+    case JwsAlgorithm::ES384:
+        return tr("Algorithm - ECDSA on P-384 with SHA-384");
+    case JwsAlgorithm::EdDSA:
+        return tr("Algorithm - EdDSA (Ed25519)");
     }
     return {};
 }
@@ -43,8 +53,8 @@ QString countOf(const QJsonValue &value)
 }
 } // namespace
 
-QString ClaimExplainer::describeTime(const QString &label, const QJsonValue &value,
-                                     const QString &future, const QString &past) const
+QString ClaimExplainer::describeTime(const QString &label, const QJsonValue &value, const QString &future,
+                                     const QString &past) const
 {
     if (!value.isDouble())
         return tr("%1 - but the value is not a number, so it cannot be checked").arg(label);
@@ -89,8 +99,7 @@ QString ClaimExplainer::explainClaim(const QString &name, const QJsonValue &valu
     if (name == u"client_id")
         return tr("Client ID - the OAuth client the token was issued to");
     if (name == u"grants")
-        return tr("Grants - MediaWiki permission groups the user granted to this consumer")
-            + countOf(value);
+        return tr("Grants - MediaWiki permission groups the user granted to this consumer") + countOf(value);
     if (name == u"at_hash")
         return tr("Access token hash - binds this ID token to the access token issued with it");
     if (name == u"c_hash")

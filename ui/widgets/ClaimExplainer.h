@@ -16,7 +16,9 @@ namespace mwauth::ui {
 class ClaimExplainer
 {
 public:
-    explicit ClaimExplainer(double referenceSeconds) : m_reference(referenceSeconds) {}
+    explicit ClaimExplainer(double referenceSeconds)
+        : m_reference(referenceSeconds)
+    { }
 
     QString explainClaim(const QString &name, const QJsonValue &value) const;
     QString explainHeader(const QString &name, const QJsonValue &value) const;

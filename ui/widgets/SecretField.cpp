@@ -95,7 +95,8 @@ void SecretField::refresh()
     else if (m_revealed)
         m_view->setPlainText(m_secret);
     else
-        m_view->setPlainText(tr("\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022  hidden: press Reveal to show it"));
+        m_view->setPlainText(
+            tr("\u2022\u2022\u2022\u2022\u2022\u2022\u2022\u2022  hidden: press Reveal to show it"));
 }
 
 } // namespace mwauth::ui

@@ -26,11 +26,9 @@ QString absolute(double epochSeconds)
     const QString utcText = utc.toString(QStringLiteral("yyyy-MM-dd ") + timeFormat);
     if (local.offsetFromUtc() == 0 && local.timeZoneAbbreviation() == u"UTC")
         return tr("%1 UTC").arg(utcText); // local time is UTC: say it once
-    const QString localFormat = local.date() == utc.date()
-        ? QStringLiteral("HH:mm:ss")
-        : QStringLiteral("yyyy-MM-dd HH:mm:ss");
-    return tr("%1 UTC (%2 %3 local)")
-        .arg(utcText, local.toString(localFormat), local.timeZoneAbbreviation());
+    const QString localFormat
+        = local.date() == utc.date() ? QStringLiteral("HH:mm:ss") : QStringLiteral("yyyy-MM-dd HH:mm:ss");
+    return tr("%1 UTC (%2 %3 local)").arg(utcText, local.toString(localFormat), local.timeZoneAbbreviation());
 }
 
 QString duration(double seconds)

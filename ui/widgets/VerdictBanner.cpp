@@ -19,10 +19,14 @@ struct Look
 Look lookFor(VerdictBanner::State state)
 {
     switch (state) {
-    case VerdictBanner::State::Valid: return {u"valid", u"#e6f4ea", u"#1e7e34"};
-    case VerdictBanner::State::Warning: return {u"warning", u"#fff4e0", u"#b35c00"};
-    case VerdictBanner::State::Invalid: return {u"invalid", u"#fce8e6", u"#b3261e"};
-    case VerdictBanner::State::Neutral: break;
+    case VerdictBanner::State::Valid:
+        return {u"valid", u"#e6f4ea", u"#1e7e34"};
+    case VerdictBanner::State::Warning:
+        return {u"warning", u"#fff4e0", u"#b35c00"};
+    case VerdictBanner::State::Invalid:
+        return {u"invalid", u"#fce8e6", u"#b3261e"};
+    case VerdictBanner::State::Neutral:
+        break;
     }
     return {u"info", u"#f1f3f4", u"#5f6b76"};
 }

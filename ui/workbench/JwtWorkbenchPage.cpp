@@ -76,7 +76,8 @@ JwtWorkbenchPage::JwtWorkbenchPage(const Clock *clock, QWidget *parent)
     connect(m_generator, &KeyGeneratorPanel::generationStarted, this,
             [this] { emit statusMessage(tr("Generating a key...")); });
     connect(m_generator, &KeyGeneratorPanel::generationFinished, this, [this](const QString &error) {
-        emit statusMessage(error.isEmpty() ? tr("Key generated.") : tr("Key generation failed: %1").arg(error));
+        emit statusMessage(error.isEmpty() ? tr("Key generated.")
+                                           : tr("Key generation failed: %1").arg(error));
     });
     refresh();
 }
@@ -170,8 +171,8 @@ void JwtWorkbenchPage::signWith(const jose::Jwk &key)
         claims.insert(QStringLiteral("nbf"), now);
         claims.insert(QStringLiteral("exp"), now + 3600);
     }
-    const Result<QByteArray> signedToken =
-        jose::Jws::sign(header, QJsonDocument(claims).toJson(QJsonDocument::Compact), key);
+    const Result<QByteArray> signedToken
+        = jose::Jws::sign(header, QJsonDocument(claims).toJson(QJsonDocument::Compact), key);
     if (!signedToken) {
         m_banner->setVerdict(VerdictBanner::State::Invalid, tr("Could not sign"),
                              signedToken.error().message());

@@ -46,8 +46,7 @@ Result<jose::Jwk> KeyGenerationJob::result() const
     const std::lock_guard lock(m_mutex);
     if (!m_result)
         return fail(ErrorCode::Internal,
-                    QCoreApplication::translate("mwauth::ui::KeyGenerationJob",
-                                                "The key is not ready yet."));
+                    QCoreApplication::translate("mwauth::ui::KeyGenerationJob", "The key is not ready yet."));
     return *m_result;
 }
 

@@ -74,10 +74,10 @@ KeyGeneratorPanel::KeyGeneratorPanel(QWidget *parent)
 {
     m_alg->setObjectName(QStringLiteral("algCombo"));
     m_alg->setAccessibleName(tr("Algorithm"));
-    for (JwsAlgorithm alg : {JwsAlgorithm::RS256, JwsAlgorithm::RS384, JwsAlgorithm::RS512,
-                             JwsAlgorithm::PS256, JwsAlgorithm::ES256, JwsAlgorithm::ES384,
-                             JwsAlgorithm::EdDSA, JwsAlgorithm::HS256, JwsAlgorithm::HS384,
-                             JwsAlgorithm::HS512})
+    for (JwsAlgorithm alg :
+         {JwsAlgorithm::RS256, JwsAlgorithm::RS384, JwsAlgorithm::RS512, JwsAlgorithm::PS256,
+          JwsAlgorithm::ES256, JwsAlgorithm::ES384, JwsAlgorithm::EdDSA, JwsAlgorithm::HS256,
+          JwsAlgorithm::HS384, JwsAlgorithm::HS512})
         m_alg->addItem(jose::algorithmName(alg), static_cast<int>(alg));
     m_bits->setObjectName(QStringLiteral("rsaBitsCombo"));
     m_bits->setAccessibleName(tr("RSA key size"));
@@ -114,12 +114,15 @@ KeyGeneratorPanel::KeyGeneratorPanel(QWidget *parent)
     choose->addStretch();
 
     auto *form = new QFormLayout;
-    form->addRow(tr("Thumbprint:"), withCopy(m_thumbprint, QStringLiteral("copyThumbprintButton"),
-                                             [this] { return m_thumbprint->text(); }));
-    form->addRow(tr("Public JWK:"), withCopy(m_publicJwk, QStringLiteral("copyPublicJwkButton"),
-                                             [this] { return m_publicJwk->toPlainText(); }));
-    form->addRow(tr("Public PEM:"), withCopy(m_publicPem, QStringLiteral("copyPublicPemButton"),
-                                             [this] { return m_publicPem->toPlainText(); }));
+    form->addRow(tr("Thumbprint:"), withCopy(m_thumbprint, QStringLiteral("copyThumbprintButton"), [this] {
+                     return m_thumbprint->text();
+                 }));
+    form->addRow(tr("Public JWK:"), withCopy(m_publicJwk, QStringLiteral("copyPublicJwkButton"), [this] {
+                     return m_publicJwk->toPlainText();
+                 }));
+    form->addRow(tr("Public PEM:"), withCopy(m_publicPem, QStringLiteral("copyPublicPemButton"), [this] {
+                     return m_publicPem->toPlainText();
+                 }));
     form->addRow(tr("Private JWK:"), m_privateJwk);
 
     auto *actions = new QHBoxLayout;
@@ -161,8 +164,8 @@ QString KeyGeneratorPanel::verificationKeyText() const
 {
     if (!m_key)
         return {};
-    const QJsonObject json = m_key->type() == jose::Jwk::Type::Oct ? m_key->toPrivateJson()
-                                                                   : m_key->toPublicJson();
+    const QJsonObject json
+        = m_key->type() == jose::Jwk::Type::Oct ? m_key->toPrivateJson() : m_key->toPublicJson();
     return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Indented));
 }
 
@@ -173,9 +176,10 @@ void KeyGeneratorPanel::generate()
     const auto alg = static_cast<JwsAlgorithm>(m_alg->currentData().toInt());
     const int bits = jose::isRsa(alg) ? m_bits->currentData().toInt() : 0;
     setBusy(true);
-    m_status->setText(jose::isRsa(alg)
-                          ? tr("Generating an RSA %1-bit key for %2...").arg(bits).arg(jose::algorithmName(alg))
-                          : tr("Generating a key for %1...").arg(jose::algorithmName(alg)));
+    m_status->setText(
+        jose::isRsa(alg)
+            ? tr("Generating an RSA %1-bit key for %2...").arg(bits).arg(jose::algorithmName(alg))
+            : tr("Generating a key for %1...").arg(jose::algorithmName(alg)));
     m_job = KeyGenerationJob::create(alg, bits);
     connect(m_job.data(), &KeyGenerationJob::finished, this, &KeyGeneratorPanel::onGenerated);
     emit generationStarted();
@@ -214,16 +218,16 @@ void KeyGeneratorPanel::showKey(const jose::Jwk &key)
     const bool oct = key.type() == jose::Jwk::Type::Oct;
     m_thumbprint->setText(QString::fromLatin1(key.thumbprint()));
     m_publicJwk->setLineWrapMode(oct ? QPlainTextEdit::WidgetWidth : QPlainTextEdit::NoWrap);
-    m_publicJwk->setPlainText(oct ? tr("A shared secret has no public form: both sides hold "
-                                       "the same key (use the private JWK to verify).")
-                                  : QString::fromUtf8(QJsonDocument(key.toPublicJson())
-                                                          .toJson(QJsonDocument::Indented)));
+    m_publicJwk->setPlainText(
+        oct ? tr("A shared secret has no public form: both sides hold "
+                 "the same key (use the private JWK to verify).")
+            : QString::fromUtf8(QJsonDocument(key.toPublicJson()).toJson(QJsonDocument::Indented)));
     const Result<QByteArray> pem = key.toPublicPem();
-    m_publicPem->setPlainText(oct ? tr("Not applicable to a shared secret.")
+    m_publicPem->setPlainText(oct       ? tr("Not applicable to a shared secret.")
                                   : pem ? QString::fromLatin1(*pem)
                                         : tr("No PEM form: %1").arg(pem.error().message()));
-    m_privateJwk->setSecret(QString::fromUtf8(QJsonDocument(key.toPrivateJson())
-                                                  .toJson(QJsonDocument::Indented)));
+    m_privateJwk->setSecret(
+        QString::fromUtf8(QJsonDocument(key.toPrivateJson()).toJson(QJsonDocument::Indented)));
     m_use->setEnabled(true);
     m_sign->setEnabled(true);
 }

@@ -26,8 +26,7 @@ bool looksLikeJson(const QString &trimmed)
 Result<jose::Jwks> parseJson(const QString &trimmed)
 {
     if (looksLikePem(trimmed))
-        return fail(ErrorCode::MalformedKey,
-                    tr("This is a PEM key, not JSON: choose the \"PEM\" key type."));
+        return fail(ErrorCode::MalformedKey, tr("This is a PEM key, not JSON: choose the \"PEM\" key type."));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(trimmed.toUtf8(), &parseError);
     if (parseError.error != QJsonParseError::NoError)

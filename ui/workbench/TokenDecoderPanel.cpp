@@ -38,7 +38,8 @@ TokenDecoderPanel::TokenDecoderPanel(QWidget *parent)
     m_token->setTabChangesFocus(true);
     m_token->setMaximumHeight(120);
     auto *decodeNow = new QAction(tr("Decode now"), m_token);
-    decodeNow->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    decodeNow->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
     decodeNow->setShortcutContext(Qt::WidgetShortcut);
     m_token->addAction(decodeNow);
     connect(decodeNow, &QAction::triggered, this, &TokenDecoderPanel::decodeRequested);

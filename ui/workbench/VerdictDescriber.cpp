@@ -44,9 +44,8 @@ QString atText(const VerificationSettings &settings)
 }
 
 // "Expired 3 h ago" from the token's own exp, relative to the verification moment.
-QString timeHeadline(const std::optional<jose::Jwt> &token, const QString &claim,
-                     const QString &withTime, const QString &withoutTime,
-                     const VerificationSettings &settings)
+QString timeHeadline(const std::optional<jose::Jwt> &token, const QString &claim, const QString &withTime,
+                     const QString &withoutTime, const VerificationSettings &settings)
 {
     const std::optional<double> when = token ? token->numericDate(claim) : std::nullopt;
     if (!when)
@@ -61,12 +60,10 @@ VerdictText claimFailure(const jose::JwtVerdict &verdict, const std::optional<jo
     text.state = VerdictBanner::State::Warning;
     const QString signatureNote = verdict.key.isNull()
         ? tr("The signature is valid, but the token is not acceptable.")
-        : tr("The signature is valid (key %1), but the token is not acceptable.")
-              .arg(keyName(verdict.key));
+        : tr("The signature is valid (key %1), but the token is not acceptable.").arg(keyName(verdict.key));
     switch (verdict.error.code()) {
     case ErrorCode::Expired:
-        text.headline = timeHeadline(token, QStringLiteral("exp"), tr("Expired %1"),
-                                     tr("Expired"), settings);
+        text.headline = timeHeadline(token, QStringLiteral("exp"), tr("Expired %1"), tr("Expired"), settings);
         break;
     case ErrorCode::NotYetValid:
         text.headline = timeHeadline(token, QStringLiteral("nbf"), tr("Not yet valid: valid %1"),
@@ -81,8 +78,8 @@ VerdictText claimFailure(const jose::JwtVerdict &verdict, const std::optional<jo
                             .arg(settings.issuer, claimText(token, QStringLiteral("iss")));
         break;
     case ErrorCode::WrongAudience:
-        text.headline = tr("Wrong audience: expected \"%1\", token has %2")
-                            .arg(settings.audience, audienceText(token));
+        text.headline
+            = tr("Wrong audience: expected \"%1\", token has %2").arg(settings.audience, audienceText(token));
         break;
     case ErrorCode::WrongNonce:
         text.headline = tr("Wrong nonce: expected \"%1\", token has %2")

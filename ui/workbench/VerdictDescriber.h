@@ -14,7 +14,7 @@ struct VerificationSettings
     QString audience;
     QString nonce;
     double leeway = 60;
-    double at = 0;          // the "verify at" moment, seconds since the epoch
+    double at = 0; // the "verify at" moment, seconds since the epoch
     bool atIsNow = true;
 };
 

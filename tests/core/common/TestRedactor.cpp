@@ -14,18 +14,19 @@ private slots:
     {
         QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("code-and-state") << QStringLiteral("code=abc123&state=xyz")
-                                        << QStringLiteral("code=[redacted]&state=xyz");
+        QTest::newRow("code-and-state")
+            << QStringLiteral("code=abc123&state=xyz") << QStringLiteral("code=[redacted]&state=xyz");
         QTest::newRow("password") << QStringLiteral("action=clientlogin&username=Bob&password=hunter2")
                                   << QStringLiteral("action=clientlogin&username=Bob&password=[redacted]");
-        QTest::newRow("client-secret") << QStringLiteral("grant_type=client_credentials&client_secret=s3cr3t")
-                                       << QStringLiteral("grant_type=client_credentials&client_secret=[redacted]");
-        QTest::newRow("encoded-name") << QStringLiteral("client%5Fsecret=s3cr3t")
-                                      << QStringLiteral("client%5Fsecret=[redacted]");
+        QTest::newRow("client-secret")
+            << QStringLiteral("grant_type=client_credentials&client_secret=s3cr3t")
+            << QStringLiteral("grant_type=client_credentials&client_secret=[redacted]");
+        QTest::newRow("encoded-name")
+            << QStringLiteral("client%5Fsecret=s3cr3t") << QStringLiteral("client%5Fsecret=[redacted]");
         QTest::newRow("totp") << QStringLiteral("logincontinue=1&OATHToken=123456")
                               << QStringLiteral("logincontinue=1&OATHToken=[redacted]");
-        QTest::newRow("nothing-secret") << QStringLiteral("action=query&meta=tokens")
-                                        << QStringLiteral("action=query&meta=tokens");
+        QTest::newRow("nothing-secret")
+            << QStringLiteral("action=query&meta=tokens") << QStringLiteral("action=query&meta=tokens");
     }
     void form()
     {
@@ -71,7 +72,8 @@ private slots:
             "access_token": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
             "token_type": "Bearer", "expires_in": 3600,
             "error": {"code": "badtoken", "info": "uses consumer-secret-value"},
-            "nested": [{"refresh_token": "def"}]})").object();
+            "nested": [{"refresh_token": "def"}]})")
+                                   .object();
         const QJsonObject out = r.json(in).toObject();
         QCOMPARE(out.value(u"access_token").toString(), Redactor::mask);
         QCOMPARE(out.value(u"token_type").toString(), QStringLiteral("Bearer"));

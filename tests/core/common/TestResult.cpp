@@ -16,8 +16,8 @@ private slots:
         QVERIFY(good.ok());
         QCOMPARE(*good, 42);
 
-        Result<int> bad = fail(ErrorCode::Expired, QStringLiteral("The token has expired"),
-                               QStringLiteral("exp 10"));
+        Result<int> bad
+            = fail(ErrorCode::Expired, QStringLiteral("The token has expired"), QStringLiteral("exp 10"));
         QVERIFY(!bad);
         QCOMPARE(bad.error().code(), ErrorCode::Expired);
         QCOMPARE(bad.error().codeName(), QStringLiteral("Expired"));

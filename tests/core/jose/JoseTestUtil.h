@@ -33,8 +33,7 @@ inline QByteArray readFile(const QString &path)
 
 inline QString fixture(const char *name)
 {
-    return QStringLiteral(MWAUTH_SHARED_DIR "/peers/mediawiki/fixtures/oauth-ext/")
-        + QLatin1StringView(name);
+    return QStringLiteral(MWAUTH_SHARED_DIR "/peers/mediawiki/fixtures/oauth-ext/") + QLatin1StringView(name);
 }
 
 inline QString testData(const char *name)

@@ -25,8 +25,7 @@ private slots:
         QTest::newRow("foobar") << QByteArray("foobar") << QByteArray("Zm9vYmFy");
         // RFC 7515 appendix C: the bytes that need '-' and '_'.
         QTest::newRow("url-safe") << QByteArray::fromHex("fbff") << QByteArray("-_8");
-        QTest::newRow("rfc7515-c") << QByteArray::fromHex("0301eb")
-                                   << QByteArray("AwHr");
+        QTest::newRow("rfc7515-c") << QByteArray::fromHex("0301eb") << QByteArray("AwHr");
     }
     void rfc4648()
     {
@@ -44,8 +43,7 @@ private slots:
         for (int i = 0; i < 70; ++i) {
             const QByteArray encoded = Base64Url::encode(data);
             // Cross-check with Qt's independent codec.
-            QCOMPARE(encoded, data.toBase64(QByteArray::Base64UrlEncoding
-                                            | QByteArray::OmitTrailingEquals));
+            QCOMPARE(encoded, data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
             Result<QByteArray> decoded = Base64Url::decode(encoded);
             QVERIFY(decoded.ok());
             QCOMPARE(*decoded, data);
@@ -77,8 +75,7 @@ private slots:
         Result<QByteArray> decoded = Base64Url::decode(text);
         QVERIFY(!decoded.ok());
         QCOMPARE(decoded.error().code(), ErrorCode::MalformedBase64);
-        QVERIFY2(decoded.error().message().contains(messagePart),
-                 qPrintable(decoded.error().message()));
+        QVERIFY2(decoded.error().message().contains(messagePart), qPrintable(decoded.error().message()));
     }
 
     void positionIsReported()

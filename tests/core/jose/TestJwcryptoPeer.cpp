@@ -28,13 +28,10 @@ class TestJwcryptoPeer : public QObject
         QByteArray payload;
     };
     QMap<JwsAlgorithm, OurToken> m_ours;
-    QJsonArray m_theirVerdicts;   // answers to "verify": ours, then negative controls
-    QJsonArray m_theirTokens;     // answers to "sign"
+    QJsonArray m_theirVerdicts; // answers to "verify": ours, then negative controls
+    QJsonArray m_theirTokens; // answers to "sign"
 
-    static QString script()
-    {
-        return QStringLiteral(MWAUTH_SOURCE_DIR "/tests/peer/jwcrypto_peer.py");
-    }
+    static QString script() { return QStringLiteral(MWAUTH_SOURCE_DIR "/tests/peer/jwcrypto_peer.py"); }
 
     // Runs the peer with one request; on failure `error` says why.
     static QJsonObject ask(const QJsonObject &request, QString &error)
@@ -42,7 +39,8 @@ class TestJwcryptoPeer : public QObject
         QProcess process;
         process.start(QStringLiteral(MWAUTH_PYTHON3), {script()});
         if (!process.waitForStarted(30000)) {
-            error = QStringLiteral("cannot start %1: %2").arg(QStringLiteral(MWAUTH_PYTHON3), process.errorString());
+            error = QStringLiteral("cannot start %1: %2")
+                        .arg(QStringLiteral(MWAUTH_PYTHON3), process.errorString());
             return {};
         }
         process.write(QJsonDocument(request).toJson(QJsonDocument::Compact));
@@ -102,34 +100,38 @@ private slots:
             QVERIFY2(key.ok() && stranger.ok(), "key generation failed");
             OurToken ours;
             ours.key = *key;
-            ours.payload = "{\"iss\":\"mwauth\",\"alg\":\"" + algorithmName(alg).toLatin1() + "\",\"n\":\"\xc3\xa9\"}";
-            QJsonObject header{{QStringLiteral("alg"), algorithmName(alg)}, {QStringLiteral("kid"), key->kid()}};
+            ours.payload
+                = "{\"iss\":\"mwauth\",\"alg\":\"" + algorithmName(alg).toLatin1() + "\",\"n\":\"\xc3\xa9\"}";
+            QJsonObject header {{QStringLiteral("alg"), algorithmName(alg)},
+                                {QStringLiteral("kid"), key->kid()}};
             Result<QByteArray> token = Jws::sign(header, ours.payload, *key);
             QVERIFY2(token.ok(), testutil::why(token));
             ours.token = *token;
             m_ours.insert(alg, ours);
             const bool symmetric = isHmac(alg);
             for (const Jwk &verifier : {*key, *stranger}) {
-                cases.append(QJsonObject{
+                cases.append(QJsonObject {
                     {QStringLiteral("alg"), algorithmName(alg)},
                     {QStringLiteral("jwk"), symmetric ? verifier.toPrivateJson() : verifier.toPublicJson()},
                     {QStringLiteral("token"), QString::fromLatin1(ours.token)}});
             }
         }
-        const QJsonObject verdicts =
-            ask({{QStringLiteral("command"), QStringLiteral("verify")}, {QStringLiteral("cases"), cases}}, error);
+        const QJsonObject verdicts = ask(
+            {{QStringLiteral("command"), QStringLiteral("verify")}, {QStringLiteral("cases"), cases}}, error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_theirVerdicts = verdicts.value(QStringLiteral("results")).toArray();
         QCOMPARE(m_theirVerdicts.size(), cases.size());
 
         QJsonArray signCases;
         for (JwsAlgorithm alg : allAlgorithms()) {
-            signCases.append(QJsonObject{{QStringLiteral("alg"), algorithmName(alg)},
-                                         {QStringLiteral("payload"), QStringLiteral("{\"from\":\"jwcrypto\",\"alg\":\"%1\"}")
-                                                                         .arg(algorithmName(alg))}});
+            signCases.append(QJsonObject {
+                {QStringLiteral("alg"), algorithmName(alg)},
+                {QStringLiteral("payload"),
+                 QStringLiteral("{\"from\":\"jwcrypto\",\"alg\":\"%1\"}").arg(algorithmName(alg))}});
         }
-        const QJsonObject signedByThem =
-            ask({{QStringLiteral("command"), QStringLiteral("sign")}, {QStringLiteral("cases"), signCases}}, error);
+        const QJsonObject signedByThem
+            = ask({{QStringLiteral("command"), QStringLiteral("sign")}, {QStringLiteral("cases"), signCases}},
+                  error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_theirTokens = signedByThem.value(QStringLiteral("results")).toArray();
         QCOMPARE(m_theirTokens.size(), signCases.size());
@@ -147,7 +149,8 @@ private slots:
         // The negative control: jwcrypto really checks (a different key is refused).
         const QJsonObject control = m_theirVerdicts.at(2 * index + 1).toObject();
         QVERIFY(control.contains(QStringLiteral("ok")));
-        QVERIFY2(!control.value(QStringLiteral("ok")).toBool(), "jwcrypto accepted the token with the wrong key");
+        QVERIFY2(!control.value(QStringLiteral("ok")).toBool(),
+                 "jwcrypto accepted the token with the wrong key");
     }
 
     void thumbprintsAgreeOnOurKeys_data() { addAlgorithmRows(); }
@@ -155,7 +158,8 @@ private slots:
     {
         QFETCH(JwsAlgorithm, alg);
         const qsizetype index = allAlgorithms().indexOf(alg);
-        const QString theirs = m_theirVerdicts.at(2 * index).toObject().value(QStringLiteral("thumbprint")).toString();
+        const QString theirs
+            = m_theirVerdicts.at(2 * index).toObject().value(QStringLiteral("thumbprint")).toString();
         QCOMPARE(theirs, QString::fromLatin1(m_ours.value(alg).key.thumbprint()));
     }
 
@@ -170,19 +174,22 @@ private slots:
         QCOMPARE(key->hasPrivate(), isHmac(alg)); // public members only, except oct
         QVERIFY(key->checkAlgorithm(alg).ok());
         // RFC 7638 thumbprints agree on their keys too.
-        QCOMPARE(QString::fromLatin1(key->thumbprint()), theirs.value(QStringLiteral("thumbprint")).toString());
+        QCOMPARE(QString::fromLatin1(key->thumbprint()),
+                 theirs.value(QStringLiteral("thumbprint")).toString());
 
         const QByteArray token = theirs.value(QStringLiteral("token")).toString().toLatin1();
         Result<JwsParts> parts = Jws::parse(token);
         QVERIFY2(parts.ok(), testutil::why(parts));
         QCOMPARE(parts->alg, alg);
-        QCOMPARE(parts->header.value(QStringLiteral("kid")).toString(), QString::fromLatin1(key->thumbprint()));
-        QCOMPARE(parts->payload, QStringLiteral("{\"from\":\"jwcrypto\",\"alg\":\"%1\"}").arg(algorithmName(alg)).toUtf8());
+        QCOMPARE(parts->header.value(QStringLiteral("kid")).toString(),
+                 QString::fromLatin1(key->thumbprint()));
+        QCOMPARE(parts->payload,
+                 QStringLiteral("{\"from\":\"jwcrypto\",\"alg\":\"%1\"}").arg(algorithmName(alg)).toUtf8());
         Result<void> verified = Jws::verify(*parts, *key);
         QVERIFY2(verified.ok(), testutil::why(verified));
         // Through a key set with kid selection as well.
         key->setKid(theirs.value(QStringLiteral("thumbprint")).toString());
-        Result<Jwk> viaSet = Jws::verify(*parts, Jwks(QList<Jwk>{*key}));
+        Result<Jwk> viaSet = Jws::verify(*parts, Jwks(QList<Jwk> {*key}));
         QVERIFY2(viaSet.ok(), testutil::why(viaSet));
 
         // And a flipped signature bit is refused.

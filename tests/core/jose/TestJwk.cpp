@@ -23,9 +23,9 @@ QJsonArray keysOf(const char *jwks)
     return object(jwks).value(QStringLiteral("keys")).toArray();
 }
 
-const QStringList privateMembers{QStringLiteral("d"),  QStringLiteral("p"),  QStringLiteral("q"),
-                                 QStringLiteral("dp"), QStringLiteral("dq"), QStringLiteral("qi"),
-                                 QStringLiteral("k"),  QStringLiteral("oth")};
+const QStringList privateMembers {QStringLiteral("d"),  QStringLiteral("p"),  QStringLiteral("q"),
+                                  QStringLiteral("dp"), QStringLiteral("dq"), QStringLiteral("qi"),
+                                  QStringLiteral("k"),  QStringLiteral("oth")};
 
 } // namespace
 
@@ -162,8 +162,7 @@ private slots:
         const QJsonObject priv = key->toPrivateJson();
         for (const QString &member : privateMembers)
             QVERIFY2(!pub.contains(member), qPrintable(member));
-        QVERIFY(priv.contains(key->type() == Jwk::Type::Oct ? QStringLiteral("k")
-                                                             : QStringLiteral("d")));
+        QVERIFY(priv.contains(key->type() == Jwk::Type::Oct ? QStringLiteral("k") : QStringLiteral("d")));
         // The private JSON reads back as the same key.
         Result<Jwk> again = Jwk::fromJson(priv);
         QVERIFY2(again.ok(), testutil::why(again));
@@ -206,19 +205,28 @@ private slots:
         QTest::newRow("RSA RS256") << rsa << QStringLiteral("RS256") << true << ok;
         QTest::newRow("RSA RS512") << rsa << QStringLiteral("RS512") << true << ok;
         QTest::newRow("RSA PS256") << rsa << QStringLiteral("PS256") << true << ok;
-        QTest::newRow("RSA HS256") << rsa << QStringLiteral("HS256") << false << ErrorCode::AlgorithmKeyMismatch;
-        QTest::newRow("RSA ES256") << rsa << QStringLiteral("ES256") << false << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("RSA HS256") << rsa << QStringLiteral("HS256") << false
+                                   << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("RSA ES256") << rsa << QStringLiteral("ES256") << false
+                                   << ErrorCode::AlgorithmKeyMismatch;
         QTest::newRow("EC ES256") << ec << QStringLiteral("ES256") << true << ok;
-        QTest::newRow("EC P-256 ES384") << ec << QStringLiteral("ES384") << false << ErrorCode::AlgorithmKeyMismatch;
-        QTest::newRow("EC HS256") << ec << QStringLiteral("HS256") << false << ErrorCode::AlgorithmKeyMismatch;
-        QTest::newRow("EC RS256") << ec << QStringLiteral("RS256") << false << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("EC P-256 ES384")
+            << ec << QStringLiteral("ES384") << false << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("EC HS256") << ec << QStringLiteral("HS256") << false
+                                  << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("EC RS256") << ec << QStringLiteral("RS256") << false
+                                  << ErrorCode::AlgorithmKeyMismatch;
         QTest::newRow("OKP EdDSA") << ed << QStringLiteral("EdDSA") << true << ok;
-        QTest::newRow("OKP ES256") << ed << QStringLiteral("ES256") << false << ErrorCode::AlgorithmKeyMismatch;
-        QTest::newRow("OKP HS512") << ed << QStringLiteral("HS512") << false << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("OKP ES256") << ed << QStringLiteral("ES256") << false
+                                   << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("OKP HS512") << ed << QStringLiteral("HS512") << false
+                                   << ErrorCode::AlgorithmKeyMismatch;
         QTest::newRow("oct HS256") << oct << QStringLiteral("HS256") << true << ok;
         QTest::newRow("oct HS512") << oct << QStringLiteral("HS512") << true << ok;
-        QTest::newRow("oct RS256") << oct << QStringLiteral("RS256") << false << ErrorCode::AlgorithmKeyMismatch;
-        QTest::newRow("oct EdDSA") << oct << QStringLiteral("EdDSA") << false << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("oct RS256") << oct << QStringLiteral("RS256") << false
+                                   << ErrorCode::AlgorithmKeyMismatch;
+        QTest::newRow("oct EdDSA") << oct << QStringLiteral("EdDSA") << false
+                                   << ErrorCode::AlgorithmKeyMismatch;
     }
     void checkAlgorithm()
     {

@@ -43,7 +43,8 @@ private slots:
         QVERIFY(set.ok());
         // kid selects; the key must also fit the alg.
         QCOMPARE(set->candidates(QStringLiteral("2011-04-29"), JwsAlgorithm::RS256).size(), 1);
-        QCOMPARE(set->candidates(QStringLiteral("2011-04-29"), JwsAlgorithm::RS512).size(), 0); // pinned RS256
+        QCOMPARE(set->candidates(QStringLiteral("2011-04-29"), JwsAlgorithm::RS512).size(),
+                 0); // pinned RS256
         QCOMPARE(set->candidates(QStringLiteral("nope"), JwsAlgorithm::RS256).size(), 0);
         // Without kid: all that fit. The EC key is "use":"enc", so none for ES256.
         QCOMPARE(set->candidates(QString(), JwsAlgorithm::RS256).size(), 1);
@@ -80,16 +81,18 @@ private slots:
         QTest::addColumn<QString>("messagePart");
         QTest::newRow("not JSON") << QByteArray("{keys:") << ErrorCode::MalformedJson
                                   << QStringLiteral("not valid JSON");
-        QTest::newRow("array") << QByteArray("[]") << ErrorCode::MalformedJson << QStringLiteral("not an object");
+        QTest::newRow("array") << QByteArray("[]") << ErrorCode::MalformedJson
+                               << QStringLiteral("not an object");
         QTest::newRow("no keys") << QByteArray(R"({"kty":"RSA"})") << ErrorCode::MalformedJson
                                  << QStringLiteral("no \"keys\"");
-        QTest::newRow("keys not array") << QByteArray(R"({"keys":{}})") << ErrorCode::MalformedJson
-                                        << QStringLiteral("not an array");
-        QTest::newRow("duplicate kid")
-            << QByteArray(R"({"keys":[{"kty":"oct","kid":"a","k":"AAAA"},{"kty":"oct","kid":"a","k":"BBBB"}]})")
-            << ErrorCode::MalformedKey << QStringLiteral("kid 'a'");
-        QTest::newRow("duplicate member") << QByteArray(R"({"keys":[],"keys":[]})") << ErrorCode::MalformedJson
-                                          << QStringLiteral("\"keys\" more than once");
+        QTest::newRow("keys not array")
+            << QByteArray(R"({"keys":{}})") << ErrorCode::MalformedJson << QStringLiteral("not an array");
+        QTest::newRow("duplicate kid") << QByteArray(
+            R"({"keys":[{"kty":"oct","kid":"a","k":"AAAA"},{"kty":"oct","kid":"a","k":"BBBB"}]})")
+                                       << ErrorCode::MalformedKey << QStringLiteral("kid 'a'");
+        QTest::newRow("duplicate member")
+            << QByteArray(R"({"keys":[],"keys":[]})") << ErrorCode::MalformedJson
+            << QStringLiteral("\"keys\" more than once");
         QByteArray many = R"({"keys":[)";
         for (int i = 0; i < 101; ++i)
             many += QByteArray(i ? "," : "") + R"({"kty":"oct","k":"AAAA"})";

@@ -54,8 +54,8 @@ private slots:
         m_keys[JwsAlgorithm::HS256] = Jwk::fromSecret(QByteArray(32, 'a'));
         m_keys[JwsAlgorithm::HS384] = Jwk::fromSecret(QByteArray(48, 'b'));
         m_keys[JwsAlgorithm::HS512] = Jwk::fromSecret(QByteArray(64, 'c'));
-        for (JwsAlgorithm alg : {JwsAlgorithm::RS256, JwsAlgorithm::RS384, JwsAlgorithm::RS512,
-                                 JwsAlgorithm::PS256})
+        for (JwsAlgorithm alg :
+             {JwsAlgorithm::RS256, JwsAlgorithm::RS384, JwsAlgorithm::RS512, JwsAlgorithm::PS256})
             m_keys[alg] = rsa;
         m_keys[JwsAlgorithm::ES256] = ec256;
         m_keys[JwsAlgorithm::ES384] = *ec384;
@@ -154,8 +154,8 @@ private slots:
         QVERIFY2(parts.ok(), testutil::why(parts));
         QCOMPARE(parts->payload, QByteArray(vectors::rfc7520Payload));
         QVERIFY(Jws::verify(*parts, key->publicKey()).ok());
-        Result<QByteArray> signed_ =
-            Jws::sign(header(alg, key->kid()), QByteArray(vectors::rfc7520Payload), *key);
+        Result<QByteArray> signed_
+            = Jws::sign(header(alg, key->kid()), QByteArray(vectors::rfc7520Payload), *key);
         QVERIFY2(signed_.ok(), testutil::why(signed_));
         QCOMPARE(*signed_, token);
     }
@@ -165,8 +165,8 @@ private slots:
     {
         const Jwk priv = testutil::key(vectors::rfc8037Private);
         const Jwk pub = testutil::key(vectors::rfc8037Public);
-        Result<QByteArray> token = Jws::sign(header(QStringLiteral("EdDSA")),
-                                             QByteArray("Example of Ed25519 signing"), priv);
+        Result<QByteArray> token
+            = Jws::sign(header(QStringLiteral("EdDSA")), QByteArray("Example of Ed25519 signing"), priv);
         QVERIFY2(token.ok(), testutil::why(token));
         QCOMPARE(*token, QByteArray(vectors::rfc8037Token));
         Result<JwsParts> parts = Jws::parse(vectors::rfc8037Token);
@@ -238,10 +238,11 @@ private slots:
         rsaPub.setKid(QStringLiteral("rsa-1"));
         Jwk ecPub = ec.publicKey();
         ecPub.setKid(QStringLiteral("ec-1"));
-        const Jwks set(QList<Jwk>{rsaPub, ecPub});
+        const Jwks set(QList<Jwk> {rsaPub, ecPub});
 
         // kid selects the key.
-        Result<QByteArray> token = Jws::sign(header(QStringLiteral("ES256"), QStringLiteral("ec-1")), "x", ec);
+        Result<QByteArray> token
+            = Jws::sign(header(QStringLiteral("ES256"), QStringLiteral("ec-1")), "x", ec);
         QVERIFY(token.ok());
         Result<Jwk> used = Jws::verify(*Jws::parse(*token), set);
         QVERIFY2(used.ok(), testutil::why(used));
@@ -289,8 +290,8 @@ private slots:
 
         // A token HMAC'd by someone else (Qt's own HMAC) with the short secret verifies.
         const QByteArray input = Base64Url::encode("{\"alg\":\"HS256\"}") + '.' + Base64Url::encode("hello");
-        const QByteArray mac = QMessageAuthenticationCode::hash(input, "sixteen byte key",
-                                                                QCryptographicHash::Sha256);
+        const QByteArray mac
+            = QMessageAuthenticationCode::hash(input, "sixteen byte key", QCryptographicHash::Sha256);
         Result<JwsParts> parts = Jws::parse(QByteArray(input + '.' + Base64Url::encode(mac)));
         QVERIFY(parts.ok());
         Result<void> verified = Jws::verify(*parts, shortKey);
@@ -320,8 +321,8 @@ private slots:
     {
         QFETCH(JwsAlgorithm, alg);
         QFETCH(int, length);
-        Result<void> verified =
-            Signature::verify(alg, m_keys.value(alg).publicKey(), "data", QByteArray(length, '\x01'));
+        Result<void> verified
+            = Signature::verify(alg, m_keys.value(alg).publicKey(), "data", QByteArray(length, '\x01'));
         QCOMPARE(verified.error().code(), ErrorCode::BadSignature);
     }
 
@@ -332,7 +333,8 @@ private slots:
         Result<QByteArray> pem = rsaPub.toPublicPem();
         QVERIFY(pem.ok());
         const Jwk forgedSecret = Jwk::fromSecret(*pem);
-        Result<QByteArray> forged = Jws::sign(header(QStringLiteral("HS256")), "{\"admin\":true}", forgedSecret);
+        Result<QByteArray> forged
+            = Jws::sign(header(QStringLiteral("HS256")), "{\"admin\":true}", forgedSecret);
         QVERIFY(forged.ok());
         Result<JwsParts> parts = Jws::parse(*forged);
         QVERIFY(parts.ok());

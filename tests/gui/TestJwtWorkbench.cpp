@@ -51,17 +51,13 @@ void TestJwtWorkbench::initTestCase()
 
 void TestJwtWorkbench::init()
 {
-    m_ui.page = new JwtWorkbenchPage(&m_clock);
-    m_ui.page->resize(1280, 760);
-    m_ui.page->show();
-    QApplication::setActiveWindow(m_ui.page);
-    QVERIFY(QTest::qWaitForWindowActive(m_ui.page));
+    QVERIFY(m_ui.open(&m_clock));
     QCOMPARE(m_ui.state(), VerdictBanner::State::Neutral);
 }
 
 void TestJwtWorkbench::cleanup()
 {
-    delete m_ui.page;
+    m_ui.close();
 }
 
 void TestJwtWorkbench::rfcRs256TokenVerifiesWithItsPublicJwk()

@@ -48,17 +48,13 @@ void TestWorkbenchKeyGeneration::initTestCase()
 
 void TestWorkbenchKeyGeneration::init()
 {
-    m_ui.page = new JwtWorkbenchPage(&m_clock);
-    m_ui.page->resize(1280, 760);
-    m_ui.page->show();
-    QApplication::setActiveWindow(m_ui.page);
-    QVERIFY(QTest::qWaitForWindowActive(m_ui.page));
+    QVERIFY(m_ui.open(&m_clock));
     QCOMPARE(m_ui.state(), VerdictBanner::State::Neutral);
 }
 
 void TestWorkbenchKeyGeneration::cleanup()
 {
-    delete m_ui.page;
+    m_ui.close();
 }
 
 void TestWorkbenchKeyGeneration::generateSignVerifyTamper()

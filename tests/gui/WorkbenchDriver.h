@@ -56,6 +56,17 @@ class WorkbenchDriver
 public:
     QPointer<ui::JwtWorkbenchPage> page;
 
+    // A new page at 1280x760, shown and active (false if the window never became active).
+    bool open(const Clock *clock)
+    {
+        page = new ui::JwtWorkbenchPage(clock);
+        page->resize(1280, 760);
+        page->show();
+        QApplication::setActiveWindow(page);
+        return QTest::qWaitForWindowActive(page);
+    }
+    void close() { delete page; }
+
     template<typename T>
     T *child(const char *name) const
     {

@@ -1,10 +1,12 @@
-// TimeText: NumericDate values for people. Runs with TZ=Europe/Berlin (see CMakeLists.txt)
-// so the local part differs from UTC; expected strings come from date(1) and the RFCs'
+// TimeText: NumericDate values for people. Runs in TZ=Europe/Berlin (set in main below,
+// whoever starts it) so the local part differs from UTC; expected strings come from date(1) and the RFCs'
 // definitions, not from this code.
 
 #include "widgets/TimeText.h"
 
 #include <QTest>
+
+#include <ctime>
 
 using namespace mwauth::ui;
 
@@ -84,5 +86,14 @@ void TestTimeText::absolute()
     QCOMPARE(TimeText::absolute(seconds), expected);
 }
 
-QTEST_GUILESS_MAIN(TestTimeText)
+int main(int argc, char *argv[])
+{
+    // Before Qt reads the zone: the expected local times are Berlin's.
+    qputenv("TZ", "Europe/Berlin");
+    tzset();
+    QCoreApplication app(argc, argv);
+    TestTimeText test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "TestTimeText.moc"

@@ -1,0 +1,161 @@
+#include "ProviderDatabase.h"
+
+#include <QAtomicInteger>
+#include <QFile>
+#include <QSqlQuery>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace mwauth::provider {
+
+namespace {
+
+QString nextConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("mwauth-provider-db-%1").arg(counter.fetchAndAddRelaxed(1) + 1);
+}
+
+// Creates `path` with mode 0600 if it does not exist yet, so SQLite (which creates its
+// journal files with the database file's mode) never makes a world-readable file.
+Result<void> createPrivateFile(const QString &path)
+{
+    const QByteArray native = QFile::encodeName(path);
+    const int fd = ::open(native.constData(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        ::close(fd);
+        return {};
+    }
+    if (errno == EEXIST)
+        return {};
+    return fail(ErrorCode::Io,
+                QStringLiteral("The database file '%1' could not be created: %2.")
+                    .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+}
+
+struct Target
+{
+    QString driver;
+    SqlDialect dialect = SqlDialect::Sqlite;
+    QString sqliteFile; // empty for PostgreSQL
+    QUrl url; // PostgreSQL only
+};
+
+Result<Target> parseLocation(const QString &location)
+{
+    Target target;
+    if (location.isEmpty())
+        return fail(ErrorCode::InvalidInput, QStringLiteral("No database location was given."));
+    if (location.startsWith(QLatin1StringView("postgresql://"))
+        || location.startsWith(QLatin1StringView("postgres://"))) {
+        const QUrl url(location, QUrl::StrictMode);
+        const QString name = url.path().mid(1);
+        if (!url.isValid() || url.host().isEmpty() || name.isEmpty() || name.contains(QLatin1Char('/')))
+            return fail(ErrorCode::MalformedUrl,
+                        QStringLiteral("The PostgreSQL location must look like "
+                                       "postgresql://user@host:port/dbname."),
+                        url.toString(QUrl::RemovePassword));
+        target.driver = QStringLiteral("QPSQL");
+        target.dialect = SqlDialect::Postgres;
+        target.url = url;
+        return target;
+    }
+    target.driver = QStringLiteral("QSQLITE");
+    target.sqliteFile = location.startsWith(QLatin1StringView("sqlite:")) ? location.mid(7) : location;
+    if (target.sqliteFile.isEmpty())
+        return fail(ErrorCode::InvalidInput, QStringLiteral("The SQLite location names no file."));
+    return target;
+}
+
+} // namespace
+
+ProviderDatabase::ProviderDatabase(QSqlDatabase db, QString connectionName, SqlDialect dialect)
+    : m_db(std::move(db))
+    , m_connectionName(std::move(connectionName))
+    , m_dialect(dialect)
+{ }
+
+ProviderDatabase::~ProviderDatabase()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+Error ProviderDatabase::sqlError(const QString &what, const QSqlError &error)
+{
+    return fail(ErrorCode::Io, what, error.text());
+}
+
+Result<std::unique_ptr<ProviderDatabase>> ProviderDatabase::open(const QString &location)
+{
+    return open(location, Migrations::standard());
+}
+
+Result<std::unique_ptr<ProviderDatabase>> ProviderDatabase::open(const QString &location,
+                                                                 const Migrations &migrations)
+{
+    const Result<Target> target = parseLocation(location);
+    if (!target)
+        return target.error();
+    if (!QSqlDatabase::isDriverAvailable(target->driver))
+        return fail(ErrorCode::Io,
+                    QStringLiteral("Qt's %1 database driver is not installed (Debian: %2).")
+                        .arg(target->driver,
+                             target->dialect == SqlDialect::Postgres ? QStringLiteral("libqt6sql6-psql")
+                                                                     : QStringLiteral("libqt6sql6-sqlite")));
+
+    if (target->dialect == SqlDialect::Sqlite && target->sqliteFile != QLatin1StringView(":memory:")) {
+        const Result<void> created = createPrivateFile(target->sqliteFile);
+        if (!created)
+            return created.error();
+    }
+
+    const QString name = nextConnectionName();
+    // The instance owns the connection from here on: its destructor removes it.
+    std::unique_ptr<ProviderDatabase> self(
+        new ProviderDatabase(QSqlDatabase::addDatabase(target->driver, name), name, target->dialect));
+    QSqlDatabase &db = self->m_db;
+    QString shownLocation;
+    if (target->dialect == SqlDialect::Sqlite) {
+        db.setDatabaseName(target->sqliteFile);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        shownLocation = target->sqliteFile;
+    } else {
+        const QUrl &url = target->url;
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setDatabaseName(url.path().mid(1));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        QStringList options;
+        const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
+        for (const auto &[key, value] : items)
+            options << key + QLatin1Char('=') + value;
+        db.setConnectOptions(options.join(QLatin1Char(';')));
+        shownLocation = url.toString(QUrl::RemovePassword);
+    }
+    if (!db.open())
+        return fail(ErrorCode::Io,
+                    QStringLiteral("The provider database '%1' could not be opened.").arg(shownLocation),
+                    db.lastError().text());
+
+    if (target->dialect == SqlDialect::Sqlite) {
+        QSqlQuery pragma(db);
+        if (!pragma.exec(QStringLiteral("PRAGMA foreign_keys = ON")))
+            return sqlError(QStringLiteral("Foreign keys could not be switched on."), pragma.lastError());
+    }
+
+    const Result<int> version = migrations.apply(db, target->dialect);
+    if (!version)
+        return version.error().prefixed(shownLocation);
+    self->m_schemaVersion = *version;
+    return self;
+}
+
+} // namespace mwauth::provider

@@ -1,0 +1,449 @@
+#include "ProviderServer.h"
+
+#include "ApiErrors.h"
+#include "ApiParams.h"
+
+#include <QAbstractHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
+#include <QLoggingCategory>
+#include <QTcpServer>
+
+namespace mwauth::provider {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcServer, "mwauth.provider.server", QtInfoMsg)
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    case QHttpServerRequest::Method::Connect:
+        return "CONNECT";
+    case QHttpServerRequest::Method::Trace:
+        return "TRACE";
+    default:
+        return "UNKNOWN";
+    }
+}
+
+QMap<QByteArray, QByteArray> parseCookies(const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    QMap<QByteArray, QByteArray> cookies;
+    for (const auto &[name, value] : headers) {
+        if (name.compare("cookie", Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &part : value.split(';')) {
+            const qsizetype eq = part.indexOf('=');
+            if (eq <= 0)
+                continue;
+            const QByteArray cookieName = part.first(eq).trimmed();
+            if (!cookies.contains(cookieName))
+                cookies.insert(cookieName, part.sliced(eq + 1).trimmed());
+        }
+    }
+    return cookies;
+}
+
+bool isFormBody(const QByteArray &contentType)
+{
+    const QByteArray mime = contentType.split(';').constFirst().trimmed().toLower();
+    return mime == "application/x-www-form-urlencoded";
+}
+
+// The handler registered for the longest matching key, or null.
+template<typename Handler, typename Matches>
+const Handler *longestMatch(const QMap<QString, Handler> &map, Matches matches)
+{
+    const Handler *best = nullptr;
+    qsizetype bestLength = -1;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        if (it.key().size() > bestLength && matches(it.key())) {
+            best = &it.value();
+            bestLength = it.key().size();
+        }
+    }
+    return best;
+}
+
+QString normalizedTitle(QString title)
+{
+    return title.replace(u'_', u' ').trimmed();
+}
+
+} // namespace
+
+// The HTTP engine: QHttpServer's base class, so that every method and path reaches one
+// dispatcher (QHttpServer's router would answer unknown methods itself). Answers
+// synchronously from the handler (no QFuture on Qt 6.4, see STYLE.md).
+class HttpFrontend final : public QAbstractHttpServer
+{
+public:
+    explicit HttpFrontend(ProviderServer &server)
+        : m_server(server)
+    { }
+
+    QTcpServer *tcpServer = nullptr;
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        ProviderServer::IncomingRequest incoming;
+        incoming.method = methodName(request.method());
+        incoming.url = request.url();
+        incoming.headers = request.headers();
+        incoming.body = request.body();
+        incoming.peer = request.remoteAddress();
+        const ProviderResponse response = m_server.handle(incoming);
+
+        QHttpServerResponse reply(response.contentType, response.body,
+                                  static_cast<QHttpServerResponder::StatusCode>(response.status));
+        for (const auto &[name, value] : response.headers)
+            reply.addHeader(name, value);
+        reply.write(makeResponder(request, socket));
+        return true;
+    }
+
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        // Not reached: handleRequest() answers everything.
+        makeResponder(request, socket).write(QHttpServerResponder::StatusCode::NotFound);
+    }
+
+private:
+    ProviderServer &m_server;
+};
+
+ProviderServer::ProviderServer(Random *random)
+    : m_random(random)
+    , m_ownSessions(std::make_unique<InMemorySessionStore>())
+{
+    if (!m_random) {
+        m_ownRandom = std::make_unique<SystemRandom>();
+        m_random = m_ownRandom.get();
+    }
+    m_sessions = m_ownSessions.get();
+}
+
+ProviderServer::~ProviderServer()
+{
+    stop();
+}
+
+Result<void> ProviderServer::start(quint16 port)
+{
+    if (m_frontend)
+        return fail(
+            ErrorCode::InvalidInput,
+            QStringLiteral("The provider is already listening on port %1; stop it first.").arg(this->port()));
+    auto frontend = std::make_unique<HttpFrontend>(*this);
+    auto *tcp = new QTcpServer(frontend.get());
+    if (!tcp->listen(QHostAddress::LocalHost, port)) {
+        return fail(ErrorCode::Network,
+                    QStringLiteral("The provider cannot listen on 127.0.0.1:%1: %2.")
+                        .arg(port)
+                        .arg(tcp->errorString()));
+    }
+    frontend->bind(tcp);
+    frontend->tcpServer = tcp;
+    m_frontend = std::move(frontend);
+    qCInfo(lcServer) << "Provider listening on" << baseUrl().toString();
+    return {};
+}
+
+void ProviderServer::stop()
+{
+    if (!m_frontend)
+        return;
+    m_frontend->tcpServer->close();
+    m_frontend.reset(); // deletes the QTcpServer and its connections
+}
+
+bool ProviderServer::isRunning() const
+{
+    return m_frontend != nullptr;
+}
+
+quint16 ProviderServer::port() const
+{
+    return m_frontend ? m_frontend->tcpServer->serverPort() : 0;
+}
+
+QUrl ProviderServer::baseUrl() const
+{
+    if (!m_frontend)
+        return {};
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(port());
+    return url;
+}
+
+QUrl ProviderServer::apiUrl() const
+{
+    if (!m_frontend)
+        return {};
+    QUrl url = baseUrl();
+    url.setPath(m_scriptPath + u"/api.php");
+    return url;
+}
+
+void ProviderServer::setScriptPath(const QString &path)
+{
+    QString clean = path.trimmed();
+    while (clean.endsWith(u'/'))
+        clean.chop(1);
+    if (!clean.isEmpty() && !clean.startsWith(u'/'))
+        clean.prepend(u'/');
+    m_scriptPath = clean;
+}
+
+void ProviderServer::setWikiId(const QString &wikiId)
+{
+    m_wikiId = wikiId;
+}
+
+QByteArray ProviderServer::sessionCookieName() const
+{
+    return m_wikiId.toUtf8() + "_session";
+}
+
+void ProviderServer::setSessionStore(SessionStore *store)
+{
+    m_sessions = store ? store : m_ownSessions.get();
+}
+
+void ProviderServer::setApiModule(const QString &action, ApiHandler handler)
+{
+    m_apiModules.insert(action, std::move(handler));
+}
+
+void ProviderServer::setRestRoute(const QString &path, RestHandler handler)
+{
+    m_restRoutes.insert(path, std::move(handler));
+}
+
+void ProviderServer::setIndexPage(const QString &titlePrefix, IndexHandler handler)
+{
+    m_indexPages.insert(normalizedTitle(titlePrefix), std::move(handler));
+}
+
+ProviderResponse ProviderServer::handle(const IncomingRequest &incoming)
+{
+    const QByteArray contentLength = [&] {
+        for (const auto &[name, value] : incoming.headers) {
+            if (name.compare("content-length", Qt::CaseInsensitive) == 0)
+                return value.trimmed();
+        }
+        return QByteArray();
+    }();
+    bool lengthOk = false;
+    const qint64 declared = contentLength.toLongLong(&lengthOk);
+    if (incoming.body.size() > m_maxBodySize || (lengthOk && declared > m_maxBodySize)) {
+        return ProviderResponse::html(
+            413, QStringLiteral("Request body too large"),
+            QStringLiteral("The request body has %1 bytes; this server accepts at most %2 bytes.")
+                .arg(qMax(incoming.body.size(), lengthOk ? declared : 0))
+                .arg(m_maxBodySize));
+    }
+
+    HttpRequest request;
+    request.method = incoming.method;
+    request.path = incoming.url.path(QUrl::FullyDecoded);
+    request.headers = incoming.headers;
+    request.body = incoming.body;
+    request.peer = incoming.peer;
+    request.baseUrl = baseUrl();
+    request.scriptPath = m_scriptPath;
+    request.cookies = parseCookies(incoming.headers);
+
+    std::optional<Error> formError;
+    if (incoming.url.hasQuery()) {
+        auto query = http::decodeForm(incoming.url.query(QUrl::FullyEncoded).toLatin1());
+        if (query)
+            request.query = std::move(*query);
+        else
+            formError
+                = query.error().prefixed(QStringLiteral("The query string is not valid URL encoding: "));
+    }
+    if (!formError && !request.body.isEmpty() && isFormBody(request.header("content-type"))) {
+        auto form = http::decodeForm(request.body);
+        if (form)
+            request.form = std::move(*form);
+        else
+            formError = form.error().prefixed(QStringLiteral("The POST body is not valid URL encoding: "));
+    }
+
+    const QString api = m_scriptPath + u"/api.php";
+    const QString rest = m_scriptPath + u"/rest.php";
+    const QString index = m_scriptPath + u"/index.php";
+    ProviderResponse response;
+    if (request.path == api) {
+        response = handleApi(std::move(request), formError);
+    } else if (request.path.startsWith(rest + u'/')) {
+        request.routePath = request.path.sliced(rest.size());
+        response = handleRest(std::move(request), formError);
+    } else if (request.path == index) {
+        request.routePath = normalizedTitle(QString::fromUtf8(request.queryValue("title")));
+        response = handleIndex(std::move(request), formError);
+    } else if (request.path.startsWith(index + u'/')) {
+        request.routePath = normalizedTitle(request.path.sliced(index.size() + 1));
+        response = handleIndex(std::move(request), formError);
+    } else {
+        response = ProviderResponse::html(
+            404, QStringLiteral("Not Found"),
+            QStringLiteral("The requested URL %1 was not found on this server.").arg(request.path));
+    }
+    return response;
+}
+
+void ProviderServer::loadSession(HttpRequest &request)
+{
+    const QByteArray id = request.cookies.value(sessionCookieName());
+    if (!isWellFormedSessionId(id))
+        return;
+    const auto loaded = m_sessions->load(id);
+    if (!loaded) {
+        qCWarning(lcServer) << "Session store:" << loaded.error().toString();
+        return;
+    }
+    if (!loaded->has_value())
+        return;
+    request.sessionId = id;
+    request.session = **loaded;
+}
+
+void ProviderServer::applySession(const HttpRequest &request, ProviderResponse &response)
+{
+    const QByteArray attributes = "; path=/; HttpOnly; SameSite=Lax";
+    if (response.endSession) {
+        if (!request.sessionId.isEmpty()) {
+            if (const auto removed = m_sessions->remove(request.sessionId); !removed)
+                qCWarning(lcServer) << "Session store:" << removed.error().toString();
+        }
+        response.addHeader("Set-Cookie",
+                           sessionCookieName() + "=deleted; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0"
+                               + attributes);
+        return;
+    }
+    if (!response.saveSession)
+        return;
+    const bool isNew = request.sessionId.isEmpty();
+    const QByteArray id = isNew ? newSessionId(*m_random) : request.sessionId;
+    if (const auto saved = m_sessions->save(id, *response.saveSession); !saved) {
+        qCWarning(lcServer) << "Session store:" << saved.error().toString();
+        response = ProviderResponse::html(
+            500, QStringLiteral("Internal error"),
+            QStringLiteral("The session could not be saved: %1").arg(saved.error().message()));
+        return;
+    }
+    if (isNew)
+        response.addHeader("Set-Cookie", sessionCookieName() + '=' + id + attributes);
+}
+
+ProviderResponse ProviderServer::handleApi(HttpRequest &&request, std::optional<Error> formError)
+{
+    if (request.method != "GET" && request.method != "POST") {
+        ProviderResponse response
+            = ProviderResponse::html(405, QStringLiteral("Method Not Allowed"),
+                                     QStringLiteral("api.php accepts GET and POST requests, not %1.")
+                                         .arg(QString::fromLatin1(request.method)));
+        response.addHeader("Allow", "GET, POST");
+        return response;
+    }
+    ApiRequest apiRequest;
+    static_cast<HttpRequest &>(apiRequest) = std::move(request);
+    const ApiFormatVersion version = asksForFormatVersion2(apiRequest.query, apiRequest.form)
+        ? ApiFormatVersion::V2
+        : ApiFormatVersion::V1;
+    // Not MediaWiki's: PHP keeps a stray "%" as it is. Refusing it says what is wrong.
+    if (formError)
+        return apiError(version, apiRequest.apiUrl(), QStringLiteral("badencoding"), formError->message());
+    if (const auto problem = mergeApiParams(apiRequest))
+        return apiError(version, apiRequest.apiUrl(), problem->code, problem->info);
+
+    loadSession(apiRequest);
+    const QString action = apiRequest.param(QStringLiteral("action"));
+    if (action.isEmpty()) {
+        // MediaWiki shows its help page for a request without an action.
+        return ProviderResponse::html(
+            200, QStringLiteral("MediaWiki API help"),
+            QStringLiteral("This is the Action API of the MWAuth local provider. Modules: %1.")
+                .arg(m_apiModules.keys().join(u", ")));
+    }
+    const auto module = m_apiModules.constFind(action);
+    if (module == m_apiModules.cend())
+        return apiError(apiRequest, QStringLiteral("badvalue"),
+                        apimessages::unrecognizedValue(u"action"_qs, action));
+
+    ProviderResponse response = (*module)(apiRequest);
+    applySession(apiRequest, response);
+    addApiHeaders(response);
+    return response;
+}
+
+ProviderResponse ProviderServer::handleRest(HttpRequest &&request, std::optional<Error> formError)
+{
+    const auto restError = [](int status, const QByteArray &reason, const QString &message) {
+        return ProviderResponse::json(
+            QJsonObject {
+                {u"messageTranslations"_qs, QJsonObject {{u"en"_qs, message}}},
+                {u"httpCode"_qs, status},
+                {u"httpReason"_qs, QString::fromLatin1(reason)},
+            },
+            status);
+    };
+    const QString &path = request.routePath;
+    const RestHandler *handler = longestMatch(m_restRoutes, [&](const QString &route) {
+        return route == path || (route.endsWith(u'/') && path.startsWith(route));
+    });
+    if (!handler) {
+        ProviderResponse response = restError(
+            404, "Not Found",
+            QStringLiteral("The requested relative path (%1) did not match any known handler").arg(path));
+        return response;
+    }
+    if (formError)
+        return restError(400, "Bad Request", formError->message());
+    loadSession(request);
+    ProviderResponse response = (*handler)(request);
+    applySession(request, response);
+    return response;
+}
+
+ProviderResponse ProviderServer::handleIndex(HttpRequest &&request, std::optional<Error> formError)
+{
+    const QString &title = request.routePath;
+    const IndexHandler *handler = longestMatch(m_indexPages, [&](const QString &prefix) {
+        return title == prefix || (!prefix.isEmpty() && title.startsWith(prefix + u'/'));
+    });
+    if (!handler) {
+        return ProviderResponse::html(
+            404, title.isEmpty() ? QStringLiteral("No page") : title,
+            QStringLiteral("There is currently no page \"%1\" on this wiki.").arg(title));
+    }
+    if (formError)
+        return ProviderResponse::html(400, QStringLiteral("Bad Request"), formError->message());
+    loadSession(request);
+    ProviderResponse response = (*handler)(request);
+    applySession(request, response);
+    return response;
+}
+
+} // namespace mwauth::provider

@@ -1,0 +1,126 @@
+#pragma once
+
+#include "ProviderRequest.h"
+#include "ProviderResponse.h"
+#include "SessionStore.h"
+#include "common/Random.h"
+#include "common/Result.h"
+
+#include <QMap>
+#include <QString>
+#include <QUrl>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace mwauth::provider {
+
+class HttpFrontend;
+
+// The local MediaWiki look-alike's HTTP server: a QHttpServer engine (QAbstractHttpServer)
+// on its own QTcpServer bound to 127.0.0.1, with a wiki's URL layout under a script
+// path (default "/w"):
+//
+//   <script>/api.php              GET, POST   -> the api module named by `action`
+//   <script>/rest.php/<path>      any method  -> the REST route for <path>
+//   <script>/index.php?title=T    any method  -> the index page whose prefix T matches
+//   <script>/index.php/T          any method  -> the same
+//   anything else                             -> 404, a small HTML page
+//
+// The server only decodes, checks and dispatches; the services (login, OAuth, ...) are
+// callbacks registered before or after start(). Every request is answered, whatever its
+// content: bodies over maxBodySize() get 413; undecodable api.php parameters get
+// MediaWiki-style API errors (see ApiErrors.h); the server keeps serving afterwards.
+//
+// Sessions: the `<wikiId>_session` cookie (HttpOnly, SameSite=Lax, Path=/) names a
+// session in the SessionStore; see ProviderResponse::saveSession / endSession.
+//
+// One thread: use the server from the thread that created it, with an event loop.
+// stop() must not be called from inside a handler.
+class ProviderServer
+{
+public:
+    using ApiHandler = std::function<ApiResponse(const ApiRequest &)>;
+    using RestHandler = std::function<RestResponse(const RestRequest &)>;
+    using IndexHandler = std::function<IndexResponse(const IndexRequest &)>;
+
+    static constexpr qint64 kDefaultMaxBodySize = 1024 * 1024;
+
+    // `random` makes session ids (SystemRandom when null; not owned otherwise).
+    explicit ProviderServer(Random *random = nullptr);
+    ~ProviderServer();
+    ProviderServer(const ProviderServer &) = delete;
+    ProviderServer &operator=(const ProviderServer &) = delete;
+
+    // Listens on 127.0.0.1:`port`; 0 picks a free port. Errors: ErrorCode::Network when the
+    // port cannot be bound (the message names it), InvalidInput when already started.
+    Result<void> start(quint16 port = 0);
+    // Closes the listening socket (the port is free when this returns) and every connection.
+    void stop();
+    bool isRunning() const;
+    // The bound port; 0 when not running.
+    quint16 port() const;
+    // "http://127.0.0.1:<port>" (empty when not running).
+    QUrl baseUrl() const;
+    // "<baseUrl><scriptPath>/api.php".
+    QUrl apiUrl() const;
+
+    // "/w" (default) or "" (the wiki at the root, as the fixtures' wiki); a trailing "/"
+    // is dropped and a missing leading "/" added.
+    void setScriptPath(const QString &path);
+    QString scriptPath() const { return m_scriptPath; }
+    // The cookie prefix, MediaWiki's $wgCookiePrefix (default "mwauthwiki"): the session
+    // cookie is "<wikiId>_session".
+    void setWikiId(const QString &wikiId);
+    QString wikiId() const { return m_wikiId; }
+    QByteArray sessionCookieName() const;
+    void setMaxBodySize(qint64 bytes) { m_maxBodySize = bytes; }
+    qint64 maxBodySize() const { return m_maxBodySize; }
+    // Not owned; must outlive the server. Default: an InMemorySessionStore of its own.
+    void setSessionStore(SessionStore *store);
+    SessionStore &sessionStore() const { return *m_sessions; }
+
+    // The handler for api.php?action=`action` (replaces an earlier one).
+    void setApiModule(const QString &action, ApiHandler handler);
+    // The handler for rest.php`path`. A `path` ending in "/" also takes every path below
+    // it (the longest such prefix wins); otherwise the match is exact. Example: "/oauth2/token".
+    void setRestRoute(const QString &path, RestHandler handler);
+    // The handler for index.php titles equal to `titlePrefix` or starting with
+    // "`titlePrefix`/" (longest wins). Titles compare with underscores as spaces, e.g.
+    // "Special:OAuth" takes "Special:OAuth/authorize".
+    void setIndexPage(const QString &titlePrefix, IndexHandler handler);
+
+    // A request as it came off the socket.
+    struct IncomingRequest
+    {
+        QByteArray method; // upper case
+        QUrl url;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        QByteArray body;
+        QHostAddress peer;
+    };
+    // Size check, routing, decoding and session handling for one request; what the HTTP
+    // front end calls for every request. Never fails: problems become error responses.
+    ProviderResponse handle(const IncomingRequest &incoming);
+
+private:
+    ProviderResponse handleApi(HttpRequest &&request, std::optional<Error> formError);
+    ProviderResponse handleRest(HttpRequest &&request, std::optional<Error> formError);
+    ProviderResponse handleIndex(HttpRequest &&request, std::optional<Error> formError);
+    void loadSession(HttpRequest &request);
+    void applySession(const HttpRequest &request, ProviderResponse &response);
+
+    std::unique_ptr<SystemRandom> m_ownRandom;
+    Random *m_random = nullptr;
+    std::unique_ptr<InMemorySessionStore> m_ownSessions;
+    SessionStore *m_sessions = nullptr;
+    std::unique_ptr<HttpFrontend> m_frontend;
+    QString m_scriptPath = QStringLiteral("/w");
+    QString m_wikiId = QStringLiteral("mwauthwiki");
+    qint64 m_maxBodySize = kDefaultMaxBodySize;
+    QMap<QString, ApiHandler> m_apiModules;
+    QMap<QString, RestHandler> m_restRoutes;
+    QMap<QString, IndexHandler> m_indexPages;
+};
+
+} // namespace mwauth::provider

@@ -47,7 +47,7 @@ public:
     //    (InvalidInput naming both);
     //  - allowCredentials must list this credential's id, or be empty (any credential of
     //    the rpId) (NoMatchingKey otherwise);
-    //  - signCount goes up by one (also when a later step fails, as a real key's would);
+    //  - signCount goes up by one for each answer (a refused request leaves it as it is);
     //  - flags: UP, plus UV when userVerification is "required" or "preferred".
     // Returns the compact `credential` JSON. auth_info errors as WebAuthnRequestOptions.
     Result<QByteArray> answer(const QByteArray &authInfoJson, const QString &origin);

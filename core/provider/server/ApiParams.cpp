@@ -20,7 +20,7 @@ std::optional<QString> cleanText(const QByteArray &bytes)
         if (u < 0x20 && u != u'\t' && u != u'\n' && u != u'\r')
             return std::nullopt;
     }
-    if (!text.isNormalized(QString::NormalizationForm_C))
+    if (text.normalized(QString::NormalizationForm_C) != text)
         return std::nullopt;
     return text;
 }

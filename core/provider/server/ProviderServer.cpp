@@ -9,6 +9,8 @@
 #include <QHttpServerResponse>
 #include <QLoggingCategory>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
 
 namespace mwauth::provider {
 
@@ -115,7 +117,19 @@ protected:
                                   static_cast<QHttpServerResponder::StatusCode>(response.status));
         for (const auto &[name, value] : response.headers)
             reply.addHeader(name, value);
+        // Qt 6.4 keeps every connection open; honour a client's "Connection: close".
+        bool close = false;
+        for (const auto &[name, value] : std::as_const(incoming.headers)) {
+            if (name.compare("connection", Qt::CaseInsensitive) == 0 && value.toLower().contains("close"))
+                close = true;
+        }
+        if (close)
+            reply.setHeader("Connection", "close");
         reply.write(makeResponder(request, socket));
+        if (close) {
+            // After the handler has returned and the response is queued for writing.
+            QTimer::singleShot(0, socket, [socket] { socket->disconnectFromHost(); });
+        }
         return true;
     }
 
@@ -162,7 +176,7 @@ Result<void> ProviderServer::start(quint16 port)
     frontend->bind(tcp);
     frontend->tcpServer = tcp;
     m_frontend = std::move(frontend);
-    qCInfo(lcServer) << "Provider listening on" << baseUrl().toString();
+    qCDebug(lcServer) << "Provider listening on" << baseUrl().toString();
     return {};
 }
 
@@ -279,15 +293,14 @@ ProviderResponse ProviderServer::handle(const IncomingRequest &incoming)
         if (query)
             request.query = std::move(*query);
         else
-            formError
-                = query.error().prefixed(QStringLiteral("The query string is not valid URL encoding: "));
+            formError = query.error().prefixed(QStringLiteral("The query string is not valid URL encoding"));
     }
     if (!formError && !request.body.isEmpty() && isFormBody(request.header("content-type"))) {
         auto form = http::decodeForm(request.body);
         if (form)
             request.form = std::move(*form);
         else
-            formError = form.error().prefixed(QStringLiteral("The POST body is not valid URL encoding: "));
+            formError = form.error().prefixed(QStringLiteral("The POST body is not valid URL encoding"));
     }
 
     const QString api = m_scriptPath + u"/api.php";

@@ -31,6 +31,11 @@ class HttpFrontend;
 // callbacks registered before or after start(). Every request is answered, whatever its
 // content: bodies over maxBodySize() get 413; undecodable api.php parameters get
 // MediaWiki-style API errors (see ApiErrors.h); the server keeps serving afterwards.
+// A form body with a broken escape ("%zz") is refused (api.php: error "badencoding",
+// which MediaWiki does not have: PHP would keep the "%"); in the query string Qt's URL
+// parser already keeps such a "%" literally, as PHP does.
+// Qt 6.4's QAbstractHttpServer reads a whole body into memory before it hands the request
+// over, so the size limit protects the services, not the process's memory.
 //
 // Sessions: the `<wikiId>_session` cookie (HttpOnly, SameSite=Lax, Path=/) names a
 // session in the SessionStore; see ProviderResponse::saveSession / endSession.

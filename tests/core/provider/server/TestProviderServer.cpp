@@ -101,17 +101,21 @@ ProviderResponse echo(const QString &handler, const HttpRequest &request)
 
 void registerEchoServices(ProviderServer &server)
 {
-    server.setApiModule(u"echo"_qs, [](const ApiRequest &request) { return ProviderResponse::json(paramsToJson(request)); });
+    server.setApiModule(
+        u"echo"_qs, [](const ApiRequest &request) { return ProviderResponse::json(paramsToJson(request)); });
     server.setApiModule(u"needspost"_qs, [](const ApiRequest &request) {
         if (request.inQueryString(u"logintoken"_qs))
             return apiError(request, u"mustpostparams"_qs, apimessages::mustPostParams({u"logintoken"_qs}));
         return ProviderResponse::json(QJsonObject {{u"ok"_qs, true}});
     });
-    server.setRestRoute(u"/oauth2/token"_qs, [](const RestRequest &request) { return echo(u"rest-token"_qs, request); });
-    server.setRestRoute(u"/oauth2/client/"_qs, [](const RestRequest &request) { return echo(u"rest-client"_qs, request); });
-    server.setIndexPage(u"Special:OAuth"_qs, [](const IndexRequest &request) { return echo(u"index-oauth"_qs, request); });
+    server.setRestRoute(u"/oauth2/token"_qs,
+                        [](const RestRequest &request) { return echo(u"rest-token"_qs, request); });
+    server.setRestRoute(u"/oauth2/client/"_qs,
+                        [](const RestRequest &request) { return echo(u"rest-client"_qs, request); });
+    server.setIndexPage(u"Special:OAuth"_qs,
+                        [](const IndexRequest &request) { return echo(u"index-oauth"_qs, request); });
     server.setIndexPage(u"Special:OAuth/authorize"_qs,
-        [](const IndexRequest &request) { return echo(u"index-authorize"_qs, request); });
+                        [](const IndexRequest &request) { return echo(u"index-authorize"_qs, request); });
 }
 
 } // namespace
@@ -122,8 +126,8 @@ class TestProviderServer : public QObject
 
 private:
     Reply send(const QByteArray &method, const QUrl &url, const QByteArray &body = {},
-        const QByteArray &contentType = "application/x-www-form-urlencoded",
-        const QList<std::pair<QByteArray, QByteArray>> &headers = {})
+               const QByteArray &contentType = "application/x-www-form-urlencoded",
+               const QList<std::pair<QByteArray, QByteArray>> &headers = {})
     {
         QNetworkRequest request(url);
         if (!body.isEmpty() || method == "POST")
@@ -167,6 +171,7 @@ private Q_SLOTS:
     void bodyTooLarge_data();
     void bodyTooLarge();
     void malformedEscapes();
+    void malformedEscapeInRawQuery();
     void notUtf8_data();
     void notUtf8();
     void unknownAction_data();
@@ -195,46 +200,51 @@ void TestProviderServer::routing_data()
 
     const QString w = QStringLiteral("/w");
     const QString root;
-    QTest::newRow("api GET") << w << QByteArray("GET") << u"/w/api.php?action=echo"_qs << 200 << u"api"_qs << QString();
+    QTest::newRow("api GET") << w << QByteArray("GET") << u"/w/api.php?action=echo"_qs << 200 << u"api"_qs
+                             << QString();
     QTest::newRow("api POST") << w << QByteArray("POST") << u"/w/api.php?action=echo"_qs << 200 << u"api"_qs
                               << QString();
-    QTest::newRow("api PUT refused") << w << QByteArray("PUT") << u"/w/api.php?action=echo"_qs << 405 << QString()
-                                     << QString();
+    QTest::newRow("api PUT refused") << w << QByteArray("PUT") << u"/w/api.php?action=echo"_qs << 405
+                                     << QString() << QString();
     QTest::newRow("rest exact") << w << QByteArray("POST") << u"/w/rest.php/oauth2/token"_qs << 200
                                 << u"rest-token"_qs << u"/oauth2/token"_qs;
-    QTest::newRow("rest prefix, DELETE") << w << QByteArray("DELETE") << u"/w/rest.php/oauth2/client/abc"_qs << 200
-                                         << u"rest-client"_qs << u"/oauth2/client/abc"_qs;
+    QTest::newRow("rest prefix, DELETE") << w << QByteArray("DELETE") << u"/w/rest.php/oauth2/client/abc"_qs
+                                         << 200 << u"rest-client"_qs << u"/oauth2/client/abc"_qs;
     QTest::newRow("rest PATCH") << w << QByteArray("PATCH") << u"/w/rest.php/oauth2/client/x/y"_qs << 200
                                 << u"rest-client"_qs << u"/oauth2/client/x/y"_qs;
-    QTest::newRow("rest exact is not a prefix") << w << QByteArray("GET") << u"/w/rest.php/oauth2/token/x"_qs << 404
-                                                << QString() << QString();
-    QTest::newRow("rest unknown") << w << QByteArray("GET") << u"/w/rest.php/nope"_qs << 404 << QString() << QString();
-    QTest::newRow("index title=") << w << QByteArray("GET") << u"/w/index.php?title=Special:OAuth/authorize&x=1"_qs
-                                  << 200 << u"index-authorize"_qs << u"Special:OAuth/authorize"_qs;
-    QTest::newRow("index path form") << w << QByteArray("GET") << u"/w/index.php/Special:OAuth/authorize"_qs << 200
-                                     << u"index-authorize"_qs << u"Special:OAuth/authorize"_qs;
-    QTest::newRow("index shorter prefix") << w << QByteArray("POST") << u"/w/index.php/Special:OAuth/initiate"_qs
-                                          << 200 << u"index-oauth"_qs << u"Special:OAuth/initiate"_qs;
+    QTest::newRow("rest exact is not a prefix")
+        << w << QByteArray("GET") << u"/w/rest.php/oauth2/token/x"_qs << 404 << QString() << QString();
+    QTest::newRow("rest unknown") << w << QByteArray("GET") << u"/w/rest.php/nope"_qs << 404 << QString()
+                                  << QString();
+    QTest::newRow("index title=") << w << QByteArray("GET")
+                                  << u"/w/index.php?title=Special:OAuth/authorize&x=1"_qs << 200
+                                  << u"index-authorize"_qs << u"Special:OAuth/authorize"_qs;
+    QTest::newRow("index path form") << w << QByteArray("GET") << u"/w/index.php/Special:OAuth/authorize"_qs
+                                     << 200 << u"index-authorize"_qs << u"Special:OAuth/authorize"_qs;
+    QTest::newRow("index shorter prefix")
+        << w << QByteArray("POST") << u"/w/index.php/Special:OAuth/initiate"_qs << 200 << u"index-oauth"_qs
+        << u"Special:OAuth/initiate"_qs;
     QTest::newRow("index escaped title, underscores")
         << w << QByteArray("GET") << u"/w/index.php?title=Special%3AOAuth"_qs << 200 << u"index-oauth"_qs
         << u"Special:OAuth"_qs;
-    QTest::newRow("index prefix needs a slash") << w << QByteArray("GET") << u"/w/index.php?title=Special:OAuthX"_qs
-                                                << 404 << QString() << QString();
-    QTest::newRow("index unknown page") << w << QByteArray("GET") << u"/w/index.php?title=Main_Page"_qs << 404
-                                        << QString() << QString();
-    QTest::newRow("api outside script path") << w << QByteArray("GET") << u"/api.php?action=echo"_qs << 404
-                                             << QString() << QString();
+    QTest::newRow("index prefix needs a slash")
+        << w << QByteArray("GET") << u"/w/index.php?title=Special:OAuthX"_qs << 404 << QString() << QString();
+    QTest::newRow("index unknown page")
+        << w << QByteArray("GET") << u"/w/index.php?title=Main_Page"_qs << 404 << QString() << QString();
+    QTest::newRow("api outside script path")
+        << w << QByteArray("GET") << u"/api.php?action=echo"_qs << 404 << QString() << QString();
     QTest::newRow("api.phpx") << w << QByteArray("GET") << u"/w/api.phpx"_qs << 404 << QString() << QString();
     QTest::newRow("root") << w << QByteArray("GET") << u"/"_qs << 404 << QString() << QString();
-    QTest::newRow("rest.php alone") << w << QByteArray("GET") << u"/w/rest.php"_qs << 404 << QString() << QString();
-    QTest::newRow("root wiki api") << root << QByteArray("GET") << u"/api.php?action=echo"_qs << 200 << u"api"_qs
-                                   << QString();
+    QTest::newRow("rest.php alone") << w << QByteArray("GET") << u"/w/rest.php"_qs << 404 << QString()
+                                    << QString();
+    QTest::newRow("root wiki api") << root << QByteArray("GET") << u"/api.php?action=echo"_qs << 200
+                                   << u"api"_qs << QString();
     QTest::newRow("root wiki rest") << root << QByteArray("GET") << u"/rest.php/oauth2/token"_qs << 200
                                     << u"rest-token"_qs << u"/oauth2/token"_qs;
     QTest::newRow("root wiki index") << root << QByteArray("GET") << u"/index.php/Special:OAuth"_qs << 200
                                      << u"index-oauth"_qs << u"Special:OAuth"_qs;
-    QTest::newRow("root wiki refuses /w") << root << QByteArray("GET") << u"/w/api.php?action=echo"_qs << 404
-                                          << QString() << QString();
+    QTest::newRow("root wiki refuses /w")
+        << root << QByteArray("GET") << u"/w/api.php?action=echo"_qs << 404 << QString() << QString();
 }
 
 void TestProviderServer::routing()
@@ -257,11 +267,16 @@ void TestProviderServer::routing()
     QCOMPARE(reply.status, status);
     if (handler.isEmpty()) {
         if (status == 404 && target.contains(u"rest.php/"))
-            QVERIFY2(reply.json().value(u"messageTranslations"_qs).toObject().value(u"en"_qs).toString().contains(
-                         u"did not match any known handler"),
-                reply.body.constData());
+            QVERIFY2(reply.json()
+                         .value(u"messageTranslations"_qs)
+                         .toObject()
+                         .value(u"en"_qs)
+                         .toString()
+                         .contains(u"did not match any known handler"),
+                     reply.body.constData());
         else
-            QVERIFY2(reply.header("content-type").startsWith("text/html; charset=utf-8"), reply.body.constData());
+            QVERIFY2(reply.header("content-type").startsWith("text/html; charset=utf-8"),
+                     reply.body.constData());
         QVERIFY(!reply.body.isEmpty());
         return;
     }
@@ -279,7 +294,7 @@ void TestProviderServer::formDecodingAndPostTracking()
     QVERIFY(server.start(0).ok());
     // "x" and "both" in the query, "both" again and the rest in the body: POST wins.
     const Reply reply = send("POST", url(server, u"/w/api.php?action=echo&both=fromquery&q=%C3%A9t%C3%A9"_qs),
-        "both=frombody&plus=a+b&pct=%26%3D%2B&empty=&flag&utf8=%E2%9C%93");
+                             "both=frombody&plus=a+b&pct=%26%3D%2B&empty=&flag&utf8=%E2%9C%93");
     QCOMPARE(reply.status, 200);
     const QJsonObject json = reply.json();
     const QJsonObject params = json.value(u"params"_qs).toObject();
@@ -291,12 +306,15 @@ void TestProviderServer::formDecodingAndPostTracking()
     QCOMPARE(params.value(u"empty"_qs).toString(), QString());
     QVERIFY(params.contains(u"flag"_qs));
     QCOMPARE(params.value(u"utf8"_qs).toString(), u"\u2713"_qs);
-    QCOMPARE(json.value(u"posted"_qs).toArray(),
+    QCOMPARE(
+        json.value(u"posted"_qs).toArray(),
         QJsonArray::fromStringList({u"both"_qs, u"empty"_qs, u"flag"_qs, u"pct"_qs, u"plus"_qs, u"utf8"_qs}));
-    QCOMPARE(json.value(u"queried"_qs).toArray(), QJsonArray::fromStringList({u"action"_qs, u"both"_qs, u"q"_qs}));
+    QCOMPARE(json.value(u"queried"_qs).toArray(),
+             QJsonArray::fromStringList({u"action"_qs, u"both"_qs, u"q"_qs}));
 
     // A body that is not a form is not parsed as parameters.
-    const Reply jsonBody = send("POST", url(server, u"/w/api.php?action=echo"_qs), "{\"a\":1}", "application/json");
+    const Reply jsonBody
+        = send("POST", url(server, u"/w/api.php?action=echo"_qs), "{\"a\":1}", "application/json");
     QCOMPARE(jsonBody.status, 200);
     QCOMPARE(jsonBody.json().value(u"posted"_qs).toArray(), QJsonArray());
 
@@ -362,21 +380,52 @@ void TestProviderServer::malformedEscapes()
     QCOMPARE(api.header("MediaWiki-API-Error"), QByteArray("badencoding"));
     const QJsonObject error = api.json().value(u"error"_qs).toObject();
     QCOMPARE(error.value(u"code"_qs).toString(), u"badencoding"_qs);
-    QVERIFY2(error.value(u"info"_qs).toString().contains(u"POST body is not valid URL encoding"), api.body.constData());
-    QVERIFY2(error.value(u"info"_qs).toString().contains(u'%'), api.body.constData());
+    QVERIFY2(error.value(u"info"_qs).toString().contains(u"POST body is not valid URL encoding"),
+             api.body.constData());
+    QVERIFY2(error.value(u"info"_qs).toString().contains(u"percent sign"), api.body.constData());
 
     const Reply rest = send("POST", url(server, u"/w/rest.php/oauth2/token"_qs), "x=%4");
     QCOMPARE(rest.status, 400);
     QCOMPARE(rest.json().value(u"httpCode"_qs).toInt(), 400);
-    QVERIFY2(rest.json().value(u"messageTranslations"_qs).toObject().value(u"en"_qs).toString().contains(
-                 u"not valid URL encoding"),
-        rest.body.constData());
+    QVERIFY2(rest.json()
+                 .value(u"messageTranslations"_qs)
+                 .toObject()
+                 .value(u"en"_qs)
+                 .toString()
+                 .contains(u"not valid URL encoding"),
+             rest.body.constData());
 
     const Reply index = send("POST", url(server, u"/w/index.php/Special:OAuth"_qs), "x=%G1");
     QCOMPARE(index.status, 400);
     QVERIFY(index.body.contains("not valid URL encoding"));
 
     QCOMPARE(send("GET", url(server, u"/w/api.php?action=echo"_qs)).status, 200);
+}
+
+void TestProviderServer::malformedEscapeInRawQuery()
+{
+    // Sent byte for byte (QUrl on the client side would repair the escape to "%25zz").
+    // Qt's request parser keeps a stray "%" in the query as a literal character, as PHP
+    // does for MediaWiki, so the parameter arrives as "%zz" (only a POST body can be
+    // refused, see malformedEscapes()).
+    ProviderServer server;
+    registerEchoServices(server);
+    QVERIFY(server.start(0).ok());
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /w/api.php?action=echo&x=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nconnection: Close\r\n\r\n");
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("}")
+                                 || socket.state() != QAbstractSocket::ConnectedState,
+                             10000);
+    answer += socket.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    const QJsonObject json = QJsonDocument::fromJson(answer.sliced(answer.indexOf("\r\n\r\n") + 4)).object();
+    QCOMPARE(json.value(u"params"_qs).toObject().value(u"x"_qs).toString(), u"%zz"_qs);
+    // "Connection: close" is honoured: said in the response, and the server hangs up.
+    QVERIFY2(answer.contains("\r\nConnection: close\r\n"), answer.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 5000);
 }
 
 void TestProviderServer::notUtf8_data()
@@ -386,17 +435,19 @@ void TestProviderServer::notUtf8_data()
     QTest::addColumn<QString>("param");
     QTest::addColumn<bool>("fv2");
 
-    QTest::newRow("lone 0xFF in query") << u"/w/api.php?action=echo&title=%FF"_qs << QByteArray() << u"title"_qs
-                                        << false;
-    QTest::newRow("truncated sequence in body") << u"/w/api.php"_qs << QByteArray("action=echo&user=%C3%28")
-                                                << u"user"_qs << false;
-    QTest::newRow("overlong slash") << u"/w/api.php"_qs << QByteArray("action=echo&p=%C0%AF") << u"p"_qs << false;
-    QTest::newRow("UTF-16 surrogate") << u"/w/api.php"_qs << QByteArray("action=echo&s=%ED%A0%80") << u"s"_qs << false;
-    QTest::newRow("not NFC, fv2") << u"/w/api.php?formatversion=2"_qs << QByteArray("action=echo&name=e%CC%81")
-                                  << u"name"_qs << true;
+    QTest::newRow("lone 0xFF in query")
+        << u"/w/api.php?action=echo&title=%FF"_qs << QByteArray() << u"title"_qs << false;
+    QTest::newRow("truncated sequence in body")
+        << u"/w/api.php"_qs << QByteArray("action=echo&user=%C3%28") << u"user"_qs << false;
+    QTest::newRow("overlong slash") << u"/w/api.php"_qs << QByteArray("action=echo&p=%C0%AF") << u"p"_qs
+                                    << false;
+    QTest::newRow("UTF-16 surrogate")
+        << u"/w/api.php"_qs << QByteArray("action=echo&s=%ED%A0%80") << u"s"_qs << false;
+    QTest::newRow("not NFC, fv2") << u"/w/api.php?formatversion=2"_qs
+                                  << QByteArray("action=echo&name=e%CC%81") << u"name"_qs << true;
     QTest::newRow("C0 control") << u"/w/api.php"_qs << QByteArray("action=echo&c=a%01b") << u"c"_qs << false;
-    QTest::newRow("bad name, fv=latest") << u"/w/api.php?formatversion=latest"_qs << QByteArray("action=echo&a%FF=1")
-                                         << u"a\ufffd"_qs << true;
+    QTest::newRow("bad name, fv=latest")
+        << u"/w/api.php?formatversion=latest"_qs << QByteArray("action=echo&a%FF=1") << u"a\ufffd"_qs << true;
 }
 
 void TestProviderServer::notUtf8()
@@ -415,7 +466,8 @@ void TestProviderServer::notUtf8()
     const QJsonObject error = reply.json().value(u"error"_qs).toObject();
     QCOMPARE(error.value(u"code"_qs).toString(), u"badutf8"_qs);
     const QString info = error.value(u"info"_qs).toString();
-    QVERIFY2(info.startsWith(u"The value passed for \"" % param % u"\" contains invalid or non-normalized data."),
+    QVERIFY2(
+        info.startsWith(u"The value passed for \"" % param % u"\" contains invalid or non-normalized data."),
         qPrintable(info));
     QCOMPARE(error.contains(u"docref"_qs), fv2);
     QCOMPARE(error.contains(u"*"_qs), !fv2);
@@ -454,7 +506,8 @@ void TestProviderServer::unknownAction()
     QCOMPARE(ours.keys(), recorded.keys());
     QCOMPARE(error.keys(), recordedError.keys());
     QCOMPARE(error.value(u"code"_qs).toString(), u"badvalue"_qs);
-    QCOMPARE(error.value(u"info"_qs).toString(), u"Unrecognized value for parameter \"action\": nosuchaction."_qs);
+    QCOMPARE(error.value(u"info"_qs).toString(),
+             u"Unrecognized value for parameter \"action\": nosuchaction."_qs);
     // The docref sentence is the real wiki's, with our api.php URL in it.
     const QString docKey = formatversion.isEmpty() ? u"*"_qs : u"docref"_qs;
     QString expectedDocRef = recordedError.value(docKey).toString();
@@ -512,8 +565,8 @@ void TestProviderServer::apiHeadersMatchFixture()
     QVERIFY(server.start(0).ok());
     const Reply reply = send("POST", url(server, u"/w/api.php"_qs), "action=echo");
     QCOMPARE(reply.status, 200);
-    for (const QByteArray name :
-        {"content-type", "cache-control", "x-content-type-options", "x-frame-options", "content-disposition"}) {
+    for (const QByteArray name : {"content-type", "cache-control", "x-content-type-options",
+                                  "x-frame-options", "content-disposition"}) {
         QVERIFY2(recorded.contains(name), name.constData());
         QCOMPARE(reply.header(name), recorded.value(name));
     }
@@ -535,10 +588,12 @@ void TestProviderServer::sessionIdShape()
 {
     // The recorded wiki's session ids: 32 characters of base 32 ("0-9a-v").
     const QRegularExpression shape(u"^[0-9a-v]{32}$"_qs);
-    const QByteArray recordedCookie = fixtureHeaders(u"query-tokens-login.headers.txt"_qs).value("set-cookie");
+    const QByteArray recordedCookie
+        = fixtureHeaders(u"query-tokens-login.headers.txt"_qs).value("set-cookie");
     const QList<QNetworkCookie> recorded = QNetworkCookie::parseCookies(recordedCookie);
     QCOMPARE(recorded.size(), 1);
-    QVERIFY2(shape.match(QString::fromLatin1(recorded.first().value())).hasMatch(), recordedCookie.constData());
+    QVERIFY2(shape.match(QString::fromLatin1(recorded.first().value())).hasMatch(),
+             recordedCookie.constData());
 
     SystemRandom random;
     const QByteArray a = newSessionId(random);
@@ -547,7 +602,7 @@ void TestProviderServer::sessionIdShape()
     QVERIFY(a != b);
     QVERIFY(isWellFormedSessionId(a));
     QVERIFY(!isWellFormedSessionId(a.left(31)));
-    QVERIFY(!isWellFormedSessionId(a.left(31) + 'w'));
+    QVERIFY(!isWellFormedSessionId(QByteArray(a.left(31) + 'w')));
     QVERIFY(!isWellFormedSessionId(a.toUpper()));
 
     // The digits are RFC 4648 "base32hex" in lower case: BASE32-HEX("fooba") = "CPNMUOJ1".
@@ -563,15 +618,17 @@ void TestProviderServer::sessionCookieLifecycle()
     server.setWikiId(u"oathwiki"_qs);
     QCOMPARE(server.sessionCookieName(), QByteArray("oathwiki_session"));
     server.setApiModule(u"login"_qs, [](const ApiRequest &request) {
-        ApiResponse response = ProviderResponse::json(QJsonObject {{u"had"_qs, QString::fromLatin1(request.sessionId)}});
+        ApiResponse response
+            = ProviderResponse::json(QJsonObject {{u"had"_qs, QString::fromLatin1(request.sessionId)}});
         SessionData data = request.session;
         data.insert(u"user"_qs, request.param(u"user"_qs));
         response.saveSession = data;
         return response;
     });
     server.setApiModule(u"whoami"_qs, [](const ApiRequest &request) {
-        return ProviderResponse::json(QJsonObject {{u"id"_qs, QString::fromLatin1(request.sessionId)},
-            {u"user"_qs, request.session.value(u"user"_qs).toString()}});
+        return ProviderResponse::json(
+            QJsonObject {{u"id"_qs, QString::fromLatin1(request.sessionId)},
+                         {u"user"_qs, request.session.value(u"user"_qs).toString()}});
     });
     server.setApiModule(u"logout"_qs, [](const ApiRequest &) {
         ApiResponse response = ProviderResponse::json(QJsonObject {});
@@ -595,26 +652,28 @@ void TestProviderServer::sessionCookieLifecycle()
     QCOMPARE(cookie.sameSitePolicy(), QNetworkCookie::SameSite::Lax);
 
     const QByteArray cookieHeader = "other=1; oathwiki_session=" + cookie.value();
-    const Reply who = send("GET", url(server, u"/w/api.php?action=whoami"_qs), {}, {}, {{"Cookie", cookieHeader}});
+    const Reply who
+        = send("GET", url(server, u"/w/api.php?action=whoami"_qs), {}, {}, {{"Cookie", cookieHeader}});
     QCOMPARE(who.json().value(u"id"_qs).toString(), QString::fromLatin1(cookie.value()));
     QCOMPARE(who.json().value(u"user"_qs).toString(), u"Alice"_qs);
     QVERIFY(who.header("Set-Cookie").isEmpty());
 
     // Saving again keeps the id: no new cookie.
-    const Reply again = send("POST", url(server, u"/w/api.php"_qs), "action=login&user=Bob", "application/x-www-form-urlencoded",
-        {{"Cookie", cookieHeader}});
+    const Reply again = send("POST", url(server, u"/w/api.php"_qs), "action=login&user=Bob",
+                             "application/x-www-form-urlencoded", {{"Cookie", cookieHeader}});
     QCOMPARE(again.json().value(u"had"_qs).toString(), QString::fromLatin1(cookie.value()));
     QVERIFY(again.header("Set-Cookie").isEmpty());
 
-    const Reply logout = send("POST", url(server, u"/w/api.php"_qs), "action=logout", "application/x-www-form-urlencoded",
-        {{"Cookie", cookieHeader}});
+    const Reply logout = send("POST", url(server, u"/w/api.php"_qs), "action=logout",
+                              "application/x-www-form-urlencoded", {{"Cookie", cookieHeader}});
     const QList<QNetworkCookie> expired = QNetworkCookie::parseCookies(logout.header("Set-Cookie"));
     QCOMPARE(expired.size(), 1);
     QCOMPARE(expired.first().name(), QByteArray("oathwiki_session"));
     QVERIFY(!expired.first().isSessionCookie());
     QVERIFY(expired.first().expirationDate() < QDateTime::currentDateTimeUtc());
 
-    const Reply gone = send("GET", url(server, u"/w/api.php?action=whoami"_qs), {}, {}, {{"Cookie", cookieHeader}});
+    const Reply gone
+        = send("GET", url(server, u"/w/api.php?action=whoami"_qs), {}, {}, {{"Cookie", cookieHeader}});
     QCOMPARE(gone.json().value(u"id"_qs).toString(), QString());
     QCOMPARE(gone.json().value(u"user"_qs).toString(), QString());
 }
@@ -630,15 +689,15 @@ void TestProviderServer::unknownSessionCookiesAreIgnored()
     QVERIFY(store.save("0123456789abcdefghijklmnopqrstuv", {{u"user"_qs, u"Carol"_qs}}).ok());
     QVERIFY(server.start(0).ok());
     const QList<QByteArray> values = {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "short", "../../etc/passwd",
-        "0123456789ABCDEFGHIJKLMNOPQRSTUV", ""};
+                                      "0123456789ABCDEFGHIJKLMNOPQRSTUV", ""};
     for (const QByteArray &value : values) {
         const Reply reply = send("GET", url(server, u"/w/api.php?action=whoami"_qs), {}, {},
-            {{"Cookie", "mwauthwiki_session=" + value}});
+                                 {{"Cookie", "mwauthwiki_session=" + value}});
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.json().value(u"id"_qs).toString(), QString());
     }
     const Reply known = send("GET", url(server, u"/w/api.php?action=whoami"_qs), {}, {},
-        {{"Cookie", "mwauthwiki_session=0123456789abcdefghijklmnopqrstuv"}});
+                             {{"Cookie", "mwauthwiki_session=0123456789abcdefghijklmnopqrstuv"}});
     QCOMPARE(known.json().value(u"id"_qs).toString(), u"0123456789abcdefghijklmnopqrstuv"_qs);
 }
 
@@ -646,8 +705,12 @@ void TestProviderServer::twoServersAtOnce()
 {
     ProviderServer one;
     ProviderServer two;
-    one.setApiModule(u"who"_qs, [](const ApiRequest &) { return ProviderResponse::json({{u"server"_qs, 1}}); });
-    two.setApiModule(u"who"_qs, [](const ApiRequest &) { return ProviderResponse::json({{u"server"_qs, 2}}); });
+    one.setApiModule(u"who"_qs, [](const ApiRequest &) {
+        return ProviderResponse::json({{u"server"_qs, 1}});
+    });
+    two.setApiModule(u"who"_qs, [](const ApiRequest &) {
+        return ProviderResponse::json({{u"server"_qs, 2}});
+    });
     QVERIFY(one.start(0).ok());
     QVERIFY(two.start(0).ok());
     QVERIFY(one.port() != two.port());
@@ -659,7 +722,9 @@ void TestProviderServer::twoServersAtOnce()
 void TestProviderServer::stopFreesPort()
 {
     ProviderServer server;
-    server.setApiModule(u"who"_qs, [](const ApiRequest &) { return ProviderResponse::json({{u"ok"_qs, true}}); });
+    server.setApiModule(u"who"_qs, [](const ApiRequest &) {
+        return ProviderResponse::json({{u"ok"_qs, true}});
+    });
     QVERIFY(server.start(0).ok());
     const quint16 port = server.port();
     const QUrl target = url(server, u"/w/api.php?action=who"_qs);
@@ -687,21 +752,24 @@ void TestProviderServer::startErrors()
     const auto twice = server.start(0);
     QVERIFY(!twice.ok());
     QCOMPARE(twice.error().code(), ErrorCode::InvalidInput);
-    QVERIFY2(twice.error().message().contains(QString::number(server.port())), qPrintable(twice.error().message()));
+    QVERIFY2(twice.error().message().contains(QString::number(server.port())),
+             qPrintable(twice.error().message()));
 
     ProviderServer clash;
     const auto taken = clash.start(server.port());
     QVERIFY(!taken.ok());
     QCOMPARE(taken.error().code(), ErrorCode::Network);
     QVERIFY2(taken.error().message().contains(u"127.0.0.1:" % QString::number(server.port())),
-        qPrintable(taken.error().message()));
+             qPrintable(taken.error().message()));
     QVERIFY(!clash.isRunning());
 }
 
 void TestProviderServer::survivesGarbage()
 {
     ProviderServer server;
-    server.setApiModule(u"who"_qs, [](const ApiRequest &) { return ProviderResponse::json({{u"ok"_qs, true}}); });
+    server.setApiModule(u"who"_qs, [](const ApiRequest &) {
+        return ProviderResponse::json({{u"ok"_qs, true}});
+    });
     QVERIFY(server.start(0).ok());
     const QList<QByteArray> garbage = {
         "NOT HTTP AT ALL\r\n\r\n",
@@ -715,12 +783,20 @@ void TestProviderServer::survivesGarbage()
         QVERIFY(socket.waitForConnected(5000));
         socket.write(bytes);
         QVERIFY(socket.waitForBytesWritten(5000));
-        // The server answers or closes; either way it must keep serving.
-        QTRY_VERIFY_WITH_TIMEOUT(socket.bytesAvailable() > 0 || socket.state() != QAbstractSocket::ConnectedState
-                || send("GET", url(server, u"/w/api.php?action=who"_qs)).status == 200,
-            10000);
+        // While that connection is open (or closed by the server), others are served.
         QCOMPARE(send("GET", url(server, u"/w/api.php?action=who"_qs)).status, 200);
+        const bool completeGarbage = !bytes.contains("99999999999");
+        if (completeGarbage) {
+            // A request that cannot be parsed is answered or its connection closed.
+            QTRY_VERIFY_WITH_TIMEOUT(
+                socket.bytesAvailable() > 0 || socket.state() != QAbstractSocket::ConnectedState, 10000);
+            const QByteArray answer = socket.readAll();
+            // A valid request line with a nonsense Content-Length is still a GET.
+            const QByteArray expected = bytes.startsWith("GET") ? "HTTP/1.1 200" : "HTTP/1.1 4";
+            QVERIFY2(answer.isEmpty() || answer.startsWith(expected), answer.constData());
+        }
     }
+    QCOMPARE(send("GET", url(server, u"/w/api.php?action=who"_qs)).status, 200);
 }
 
 QTEST_MAIN(TestProviderServer)

@@ -107,7 +107,7 @@ Result<User> UserStore::createUser(const QString &name, const QString &password,
                        " user_editcount, user_touched) VALUES (?, ?, ?, ?, 0, ?) RETURNING user_id"));
     query.addBindValue(*canonical);
     query.addBindValue(*hash);
-    query.addBindValue(email);
+    query.addBindValue(email.isNull() ? QStringLiteral("") : email); // a null QString would be SQL NULL
     query.addBindValue(now);
     query.addBindValue(now);
     if (!query.exec() || !query.next()) {
@@ -123,7 +123,7 @@ Result<User> UserStore::createUser(const QString &name, const QString &password,
     User user;
     user.id = query.value(0).toLongLong();
     user.name = *canonical;
-    user.email = email;
+    user.email = email.isNull() ? QStringLiteral("") : email;
     user.registration = now;
     user.touched = now;
     return user;

@@ -1,0 +1,394 @@
+#include "provider/accounts/UserStore.h"
+
+#include <QJsonArray>
+#include <QSqlQuery>
+#include <QTest>
+
+#ifdef MWAUTH_TEST_POSTGRES
+#include "PostgresTestServer.h"
+#endif
+
+#include <memory>
+
+using namespace mwauth;
+using namespace mwauth::provider;
+
+// Built twice: test_user_store runs on in-memory SQLite, test_user_store_postgres (label
+// `provider`) on a throwaway PostgreSQL server, which must start or the test fails.
+class TestUserStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void cleanupTestCase();
+
+    void nameRules_data();
+    void nameRules();
+    void createAndFind();
+    void duplicates_data();
+    void duplicates();
+    void emptyPasswordRefused();
+    void passwordCheck_data();
+    void passwordCheck();
+    void setPassword();
+    void rehashOnLogin();
+    void listUsers();
+    void groups();
+    void twoFactorRecords();
+
+private:
+    std::unique_ptr<UserStore> makeStore();
+
+    // 2023-11-14 22:13:20 UTC
+    FixedClock m_clock {1700000000};
+    SystemRandom m_random;
+    PasswordHasher m_hasher {m_random, 1000};
+    std::unique_ptr<ProviderDatabase> m_db;
+    std::unique_ptr<UserStore> m_store;
+    int m_databaseCount = 0;
+#ifdef MWAUTH_TEST_POSTGRES
+    PostgresTestServer m_server;
+#endif
+};
+
+void TestUserStore::initTestCase()
+{
+#ifdef MWAUTH_TEST_POSTGRES
+    const QString error = m_server.start();
+    if (!error.isEmpty())
+        QFAIL(qPrintable(QStringLiteral("The throwaway PostgreSQL server could not be started: ") + error));
+#endif
+}
+
+void TestUserStore::init()
+{
+    m_clock.set(1700000000);
+#ifdef MWAUTH_TEST_POSTGRES
+    QString error;
+    const QString url
+        = m_server.createDatabase(QStringLiteral("mwauth_test_%1").arg(++m_databaseCount), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+#else
+    const QString url = QStringLiteral(":memory:");
+#endif
+    auto db = ProviderDatabase::open(url);
+    QVERIFY2(db.ok(), qPrintable(db.error().toString()));
+    m_db = std::move(*db);
+#ifdef MWAUTH_TEST_POSTGRES
+    QCOMPARE(m_db->dialect(), SqlDialect::Postgres);
+    QCOMPARE(m_db->database().driverName(), QStringLiteral("QPSQL"));
+#else
+    QCOMPARE(m_db->dialect(), SqlDialect::Sqlite);
+#endif
+    m_store = makeStore();
+}
+
+void TestUserStore::cleanup()
+{
+    m_store.reset();
+    m_db.reset();
+}
+
+void TestUserStore::cleanupTestCase()
+{
+#ifdef MWAUTH_TEST_POSTGRES
+    m_server.stop();
+#endif
+}
+
+std::unique_ptr<UserStore> TestUserStore::makeStore()
+{
+    return std::make_unique<UserStore>(*m_db, m_hasher, m_clock);
+}
+
+void TestUserStore::nameRules_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("canonical"); // empty: refused
+    QTest::addColumn<QString>("messagePart");
+
+    QTest::newRow("lower first letter") << QStringLiteral("alice") << QStringLiteral("Alice") << QString();
+    QTest::newRow("underscores to spaces")
+        << QStringLiteral("alice_in_chains") << QStringLiteral("Alice in chains") << QString();
+    QTest::newRow("surrounding space") << QStringLiteral("  bob \t") << QStringLiteral("Bob") << QString();
+    QTest::newRow("accented first letter") << QStringLiteral("éva") << QStringLiteral("Éva") << QString();
+    QTest::newRow("non-BMP first letter") << QStringLiteral("𐐨x") << QStringLiteral("𐐀x") << QString();
+    QTest::newRow("digits stay") << QStringLiteral("1984") << QStringLiteral("1984") << QString();
+    QTest::newRow("rest keeps case") << QStringLiteral("mcDonald") << QStringLiteral("McDonald") << QString();
+    QTest::newRow("255 bytes") << QString(255, u'a') << QStringLiteral("A") + QString(254, u'a') << QString();
+    QTest::newRow("256 bytes") << QString(256, u'a') << QString() << QStringLiteral("256 bytes long");
+    QTest::newRow("128 two-byte letters")
+        << QString(128, u'é') << QString() << QStringLiteral("256 bytes long");
+    QTest::newRow("empty") << QString() << QString() << QStringLiteral("empty");
+    QTest::newRow("only spaces") << QStringLiteral("   ") << QString() << QStringLiteral("empty");
+    QTest::newRow("only underscores") << QStringLiteral("___") << QString() << QStringLiteral("empty");
+    for (const char c : QByteArrayView("#<>[]|{}/")) {
+        const QString ch(QLatin1Char {c});
+        QTest::addRow("contains %c", c) << QStringLiteral("Bad") + ch + QStringLiteral("name") << QString()
+                                        << QStringLiteral("contains '") + ch + QStringLiteral("'");
+    }
+    QTest::newRow("control character")
+        << QStringLiteral("Bad\u0001name") << QString() << QStringLiteral("control character");
+}
+
+void TestUserStore::nameRules()
+{
+    QFETCH(QString, input);
+    QFETCH(QString, canonical);
+    QFETCH(QString, messagePart);
+    const Result<QString> result = UserStore::canonicalName(input);
+    if (!canonical.isEmpty()) {
+        QVERIFY2(result.ok(), qPrintable(result.error().message()));
+        QCOMPARE(*result, canonical);
+        // And the store accepts it and finds it under the raw spelling.
+        const Result<User> user = m_store->createUser(input, QStringLiteral("pw"));
+        QVERIFY2(user.ok(), qPrintable(user.error().toString()));
+        QCOMPARE(user->name, canonical);
+        QCOMPARE(m_store->findUser(input).valueOr(User {}).id, user->id);
+        return;
+    }
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code(), ErrorCode::InvalidInput);
+    QVERIFY2(result.error().message().contains(messagePart), qPrintable(result.error().message()));
+    const Result<User> user = m_store->createUser(input, QStringLiteral("pw"));
+    QVERIFY(!user.ok());
+    QCOMPARE(user.error().code(), ErrorCode::InvalidInput);
+    QCOMPARE(m_store->listUsers().valueOr({}).size(), 0);
+}
+
+void TestUserStore::createAndFind()
+{
+    const Result<User> created = m_store->createUser(QStringLiteral("alice"), QStringLiteral("s3cret"),
+                                                     QStringLiteral("alice@example.org"));
+    QVERIFY2(created.ok(), qPrintable(created.error().toString()));
+    QVERIFY(created->id > 0);
+    const Result<User> found = m_store->findUser(QStringLiteral("Alice"));
+    QVERIFY2(found.ok(), qPrintable(found.error().toString()));
+    QCOMPARE(found->id, created->id);
+    QCOMPARE(found->name, QStringLiteral("Alice"));
+    QCOMPARE(found->email, QStringLiteral("alice@example.org"));
+    QCOMPARE(found->registration, QStringLiteral("20231114221320"));
+    QCOMPARE(found->touched, QStringLiteral("20231114221320"));
+    QCOMPARE(found->editCount, 0);
+    QCOMPARE(m_store->userById(created->id).valueOr(User {}).name, QStringLiteral("Alice"));
+
+    // The stored password is a hash, not the password.
+    QSqlQuery query(m_db->database());
+    QVERIFY(query.exec(QStringLiteral("SELECT user_password FROM \"user\"")));
+    QVERIFY(query.next());
+    QVERIFY(query.value(0).toString().startsWith(QLatin1StringView(":pbkdf2:sha256:1000:32:")));
+    QVERIFY(!query.value(0).toString().contains(QLatin1StringView("s3cret")));
+
+    const Result<User> missing = m_store->findUser(QStringLiteral("Nobody"));
+    QVERIFY(!missing.ok());
+    QCOMPARE(missing.error().message(), QStringLiteral("There is no user named 'Nobody'."));
+    const Result<User> missingId = m_store->userById(created->id + 100);
+    QVERIFY(!missingId.ok());
+    QVERIFY(missingId.error().message().contains(QLatin1StringView("no user with the id")));
+}
+
+void TestUserStore::duplicates_data()
+{
+    QTest::addColumn<QString>("second");
+    QTest::newRow("same") << QStringLiteral("Alice");
+    QTest::newRow("lower-case first letter") << QStringLiteral("alice");
+    QTest::newRow("trailing underscore") << QStringLiteral("alice_");
+    QTest::newRow("leading space") << QStringLiteral(" Alice");
+}
+
+void TestUserStore::duplicates()
+{
+    QFETCH(QString, second);
+    QVERIFY(m_store->createUser(QStringLiteral("Alice"), QStringLiteral("one")).ok());
+    const Result<User> again = m_store->createUser(second, QStringLiteral("two"));
+    QVERIFY(!again.ok());
+    QCOMPARE(again.error().code(), ErrorCode::InvalidInput);
+    QCOMPARE(again.error().message(), QStringLiteral("A user named 'Alice' already exists."));
+    QCOMPARE(m_store->listUsers().valueOr({}).size(), 1);
+    // The first password still works.
+    QVERIFY(m_store->checkPassword(QStringLiteral("Alice"), QStringLiteral("one")).valueOr({}).matches);
+}
+
+void TestUserStore::emptyPasswordRefused()
+{
+    const Result<User> user = m_store->createUser(QStringLiteral("Alice"), QString());
+    QVERIFY(!user.ok());
+    QCOMPARE(user.error().code(), ErrorCode::InvalidInput);
+    QCOMPARE(user.error().message(), QStringLiteral("The password is empty."));
+    QVERIFY(m_store->createUser(QStringLiteral("Alice"), QStringLiteral("x")).ok());
+    const Result<void> set = m_store->setPassword(m_store->findUser(QStringLiteral("Alice"))->id, QString());
+    QVERIFY(!set.ok());
+    QCOMPARE(set.error().message(), QStringLiteral("The password is empty."));
+}
+
+void TestUserStore::passwordCheck_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<bool>("matches");
+    QTest::newRow("right") << QStringLiteral("Alice") << QStringLiteral("correct horse ✓") << true;
+    QTest::newRow("right, raw name") << QStringLiteral("alice") << QStringLiteral("correct horse ✓") << true;
+    QTest::newRow("wrong") << QStringLiteral("Alice") << QStringLiteral("correct horse") << false;
+    QTest::newRow("empty password") << QStringLiteral("Alice") << QString() << false;
+    QTest::newRow("other user's password")
+        << QStringLiteral("Bob") << QStringLiteral("correct horse ✓") << false;
+    QTest::newRow("unknown user") << QStringLiteral("Mallory") << QStringLiteral("correct horse ✓") << false;
+    QTest::newRow("invalid name") << QStringLiteral("Mal<lory") << QStringLiteral("correct horse ✓") << false;
+}
+
+void TestUserStore::passwordCheck()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, password);
+    QFETCH(bool, matches);
+    QVERIFY(m_store->createUser(QStringLiteral("Alice"), QStringLiteral("correct horse ✓")).ok());
+    QVERIFY(m_store->createUser(QStringLiteral("Bob"), QStringLiteral("battery staple")).ok());
+    const Result<PasswordCheck> check = m_store->checkPassword(name, password);
+    QVERIFY2(check.ok(), qPrintable(check.error().toString()));
+    QCOMPARE(check->matches, matches);
+    QCOMPARE(check->user.name, matches ? QStringLiteral("Alice") : QString());
+    QCOMPARE(check->user.id, matches ? m_store->findUser(QStringLiteral("Alice"))->id : 0);
+    QVERIFY(!check->rehashed);
+}
+
+void TestUserStore::setPassword()
+{
+    const Result<User> alice = m_store->createUser(QStringLiteral("Alice"), QStringLiteral("old"));
+    QVERIFY(alice.ok());
+    m_clock.advance(3600);
+    QVERIFY(m_store->setPassword(alice->id, QStringLiteral("new")).ok());
+    QVERIFY(!m_store->checkPassword(QStringLiteral("Alice"), QStringLiteral("old")).valueOr({}).matches);
+    QVERIFY(m_store->checkPassword(QStringLiteral("Alice"), QStringLiteral("new")).valueOr({}).matches);
+    QCOMPARE(m_store->findUser(QStringLiteral("Alice"))->touched, QStringLiteral("20231114231320"));
+    QCOMPARE(m_store->findUser(QStringLiteral("Alice"))->registration, QStringLiteral("20231114221320"));
+
+    const Result<void> unknown = m_store->setPassword(alice->id + 100, QStringLiteral("x"));
+    QVERIFY(!unknown.ok());
+    QCOMPARE(unknown.error().code(), ErrorCode::InvalidInput);
+    QVERIFY(unknown.error().message().contains(QLatin1StringView("no user with the id")));
+}
+
+void TestUserStore::rehashOnLogin()
+{
+    QVERIFY(m_store->createUser(QStringLiteral("Alice"), QStringLiteral("pw")).ok());
+    const PasswordHasher stronger(m_random, 2000);
+    UserStore store(*m_db, stronger, m_clock);
+
+    const Result<PasswordCheck> wrong = store.checkPassword(QStringLiteral("Alice"), QStringLiteral("nope"));
+    QVERIFY(wrong.ok() && !wrong->matches && !wrong->rehashed);
+    const Result<PasswordCheck> first = store.checkPassword(QStringLiteral("Alice"), QStringLiteral("pw"));
+    QVERIFY(first.ok() && first->matches);
+    QVERIFY(first->rehashed);
+    QSqlQuery query(m_db->database());
+    QVERIFY(query.exec(QStringLiteral("SELECT user_password FROM \"user\"")));
+    QVERIFY(query.next());
+    QVERIFY2(query.value(0).toString().startsWith(QLatin1StringView(":pbkdf2:sha256:2000:32:")),
+             qPrintable(query.value(0).toString()));
+    const Result<PasswordCheck> second = store.checkPassword(QStringLiteral("Alice"), QStringLiteral("pw"));
+    QVERIFY(second.ok() && second->matches);
+    QVERIFY(!second->rehashed);
+}
+
+void TestUserStore::listUsers()
+{
+    QCOMPARE(m_store->listUsers().valueOr({User {}}).size(), 0);
+    for (const char *name : {"carol", "Alice", "bob"})
+        QVERIFY(m_store->createUser(QString::fromLatin1(name), QStringLiteral("pw")).ok());
+    const Result<QList<User>> users = m_store->listUsers();
+    QVERIFY2(users.ok(), qPrintable(users.error().toString()));
+    QStringList names;
+    for (const User &user : *users)
+        names << user.name;
+    QCOMPARE(names, (QStringList {QStringLiteral("Alice"), QStringLiteral("Bob"), QStringLiteral("Carol")}));
+}
+
+void TestUserStore::groups()
+{
+    const Result<User> alice = m_store->createUser(QStringLiteral("Alice"), QStringLiteral("pw"));
+    const Result<User> bob = m_store->createUser(QStringLiteral("Bob"), QStringLiteral("pw"));
+    QVERIFY(alice.ok() && bob.ok());
+    QVERIFY(m_store->addToGroup(alice->id, QStringLiteral("sysop")).ok());
+    QVERIFY(m_store->addToGroup(alice->id, QStringLiteral("bureaucrat")).ok());
+    QVERIFY(m_store->addToGroup(alice->id, QStringLiteral("sysop")).ok()); // twice is fine
+    QVERIFY(m_store->addToGroup(bob->id, QStringLiteral("oauthadmin")).ok());
+    QCOMPARE(m_store->groups(alice->id).valueOr({}),
+             (QStringList {QStringLiteral("bureaucrat"), QStringLiteral("sysop")}));
+    QCOMPARE(m_store->groups(bob->id).valueOr({}), QStringList {QStringLiteral("oauthadmin")});
+
+    QVERIFY(m_store->removeFromGroup(alice->id, QStringLiteral("sysop")).ok());
+    QCOMPARE(m_store->groups(alice->id).valueOr({}), QStringList {QStringLiteral("bureaucrat")});
+    const Result<void> notMember = m_store->removeFromGroup(alice->id, QStringLiteral("sysop"));
+    QVERIFY(!notMember.ok());
+    QVERIFY2(notMember.error().message().contains(QLatin1StringView("is not in the group 'sysop'")),
+             qPrintable(notMember.error().message()));
+
+    const Result<void> unknownUser = m_store->addToGroup(bob->id + 100, QStringLiteral("sysop"));
+    QVERIFY(!unknownUser.ok());
+    QVERIFY(unknownUser.error().message().contains(QLatin1StringView("no user with the id")));
+    const Result<void> emptyGroup = m_store->addToGroup(bob->id, QStringLiteral(" "));
+    QVERIFY(!emptyGroup.ok());
+    QCOMPARE(emptyGroup.error().code(), ErrorCode::InvalidInput);
+}
+
+void TestUserStore::twoFactorRecords()
+{
+    const Result<User> alice = m_store->createUser(QStringLiteral("Alice"), QStringLiteral("pw"));
+    const Result<User> bob = m_store->createUser(QStringLiteral("Bob"), QStringLiteral("pw"));
+    QVERIFY(alice.ok() && bob.ok());
+
+    const QJsonObject totp {{QStringLiteral("secret"), QStringLiteral("JBSWY3DPEHPK3PXP")},
+                            {QStringLiteral("digits"), 6}};
+    const QJsonObject codes {{QStringLiteral("recoverycodes"),
+                              QJsonArray {QStringLiteral("aaaa1111"), QStringLiteral("bbbb2222")}}};
+    const Result<TwoFactorRecord> t = m_store->addTwoFactor(alice->id, QStringLiteral("totp"), totp);
+    QVERIFY2(t.ok(), qPrintable(t.error().toString()));
+    const Result<TwoFactorRecord> r
+        = m_store->addTwoFactor(alice->id, QStringLiteral("recoverycodes"), codes);
+    QVERIFY(r.ok());
+    QVERIFY(m_store->addTwoFactor(bob->id, QStringLiteral("totp"), totp).ok());
+
+    const Result<QList<TwoFactorRecord>> all = m_store->twoFactorRecords(alice->id);
+    QVERIFY2(all.ok(), qPrintable(all.error().toString()));
+    QCOMPARE(all->size(), 2);
+    QCOMPARE(all->at(0).id, t->id);
+    QCOMPARE(all->at(0).module, QStringLiteral("totp"));
+    QCOMPARE(all->at(0).data, totp);
+    QCOMPARE(all->at(0).userId, alice->id);
+    QCOMPARE(all->at(0).created, QStringLiteral("20231114221320"));
+    QCOMPARE(all->at(1).data, codes);
+
+    const Result<QList<TwoFactorRecord>> onlyCodes
+        = m_store->twoFactorRecords(alice->id, QStringLiteral("recoverycodes"));
+    QVERIFY(onlyCodes.ok());
+    QCOMPARE(onlyCodes->size(), 1);
+    QCOMPARE(onlyCodes->at(0).id, r->id);
+    QCOMPARE(
+        m_store->twoFactorRecords(alice->id, QStringLiteral("webauthn")).valueOr({TwoFactorRecord {}}).size(),
+        0);
+
+    const Result<TwoFactorRecord> unknownModule = m_store->addTwoFactor(alice->id, QStringLiteral("sms"), {});
+    QVERIFY(!unknownModule.ok());
+    QCOMPARE(unknownModule.error().code(), ErrorCode::InvalidInput);
+    QVERIFY(
+        unknownModule.error().message().contains(QLatin1StringView("'sms' is not a second-factor module")));
+    const Result<TwoFactorRecord> unknownUser
+        = m_store->addTwoFactor(bob->id + 100, QStringLiteral("totp"), totp);
+    QVERIFY(!unknownUser.ok());
+
+    // Bob cannot remove Alice's record; Alice can.
+    const Result<void> foreign = m_store->removeTwoFactor(bob->id, t->id);
+    QVERIFY(!foreign.ok());
+    QVERIFY(foreign.error().message().contains(QLatin1StringView("has no second-factor record")));
+    QCOMPARE(m_store->twoFactorRecords(alice->id).valueOr({}).size(), 2);
+    QVERIFY(m_store->removeTwoFactor(alice->id, t->id).ok());
+    const Result<QList<TwoFactorRecord>> left = m_store->twoFactorRecords(alice->id);
+    QCOMPARE(left.valueOr({}).size(), 1);
+    QCOMPARE(left->at(0).module, QStringLiteral("recoverycodes"));
+    QCOMPARE(m_store->twoFactorRecords(bob->id).valueOr({}).size(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestUserStore)
+#include "TestUserStore.moc"

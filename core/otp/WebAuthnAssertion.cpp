@@ -9,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 
 namespace mwauth::otp {
 
@@ -135,6 +136,104 @@ Result<QByteArray> toRaw(QByteArrayView der, int width)
 }
 
 } // namespace EcdsaDer
+
+namespace CoseKey {
+
+namespace {
+
+// CBOR (RFC 8949) heads for the small values a COSE EC2 key uses.
+constexpr char mapOfFive = '\xa5';
+constexpr char byteString32[] = {'\x58', '\x20'};
+
+char smallInt(int value) // -24..23 in one byte: major type 0 or 1
+{
+    return static_cast<char>(value >= 0 ? value : 0x20 | (-1 - value));
+}
+
+} // namespace
+
+Result<QByteArray> fromJwk(const jose::Jwk &key)
+{
+    if (Result<void> fits = key.checkAlgorithm(jose::JwsAlgorithm::ES256); !fits)
+        return fits.error();
+    const QJsonObject jwk = key.toPublicJson();
+    Result<QByteArray> x = jose::Base64Url::decode(jwk.value(QLatin1String("x")).toString().toLatin1());
+    Result<QByteArray> y = jose::Base64Url::decode(jwk.value(QLatin1String("y")).toString().toLatin1());
+    if (!x || !y || x->size() != 32 || y->size() != 32)
+        return fail(ErrorCode::MalformedKey,
+                    QStringLiteral("The P-256 key has no 32-byte x and y coordinates."));
+    QByteArray out;
+    out.append(mapOfFive);
+    out.append(smallInt(1)).append(smallInt(2)); // kty: EC2
+    out.append(smallInt(3)).append(smallInt(-7)); // alg: ES256
+    out.append(smallInt(-1)).append(smallInt(1)); // crv: P-256
+    out.append(smallInt(-2)).append(byteString32, 2).append(*x);
+    out.append(smallInt(-3)).append(byteString32, 2).append(*y);
+    return out;
+}
+
+Result<jose::Jwk> toJwk(QByteArrayView cbor)
+{
+    auto bad = [](const QString &why) {
+        return fail(ErrorCode::MalformedKey, QStringLiteral("The COSE key %1").arg(why));
+    };
+    if (cbor.isEmpty() || cbor[0] != mapOfFive)
+        return bad(QStringLiteral("is not a CBOR map of five members (an ES256 EC2 key)."));
+    qsizetype pos = 1;
+    QMap<int, QByteArray> coordinates;
+    QMap<int, int> numbers;
+    for (int member = 0; member < 5; ++member) {
+        if (pos >= cbor.size())
+            return bad(QStringLiteral("ends before its five members."));
+        const auto head = static_cast<quint8>(cbor[pos++]);
+        if (head > 0x37 || (head > 0x17 && head < 0x20))
+            return bad(QStringLiteral("has a member label that is not a small integer."));
+        const int label = head < 0x20 ? head : -1 - (head & 0x1f);
+        if (numbers.contains(label) || coordinates.contains(label))
+            return bad(QStringLiteral("has the label %1 twice.").arg(label));
+        if (label == -2 || label == -3) {
+            if (cbor.size() - pos < 34 || cbor[pos] != byteString32[0] || cbor[pos + 1] != byteString32[1])
+                return bad(QStringLiteral("has a %1 coordinate that is not 32 bytes.")
+                               .arg(QLatin1Char(label == -2 ? 'x' : 'y')));
+            coordinates.insert(label, QByteArray(cbor.data() + pos + 2, 32));
+            pos += 34;
+        } else if (label == 1 || label == 3 || label == -1) {
+            if (pos >= cbor.size())
+                return bad(QStringLiteral("ends inside a member."));
+            const auto value = static_cast<quint8>(cbor[pos++]);
+            if (value > 0x37 || (value > 0x17 && value < 0x20))
+                return bad(
+                    QStringLiteral("has a value for label %1 that is not a small integer.").arg(label));
+            numbers.insert(label, value < 0x20 ? value : -1 - (value & 0x1f));
+        } else {
+            return bad(QStringLiteral("has the label %1, which an ES256 EC2 key does not use.").arg(label));
+        }
+    }
+    if (pos != cbor.size())
+        return bad(QStringLiteral("is followed by %1 more bytes.").arg(cbor.size() - pos));
+    if (numbers.value(1) != 2 || numbers.value(3) != -7 || numbers.value(-1) != 1) {
+        return fail(ErrorCode::UnsupportedAlgorithm,
+                    QStringLiteral(
+                        "The COSE key is not an ES256 P-256 key (kty %1, alg %2, crv %3; expected 2, -7, 1).")
+                        .arg(numbers.value(1))
+                        .arg(numbers.value(3))
+                        .arg(numbers.value(-1)));
+    }
+    const QJsonObject jwk {
+        {QLatin1String("kty"), QStringLiteral("EC")},
+        {QLatin1String("crv"), QStringLiteral("P-256")},
+        {QLatin1String("x"), QString::fromLatin1(jose::Base64Url::encode(coordinates.value(-2)))},
+        {QLatin1String("y"), QString::fromLatin1(jose::Base64Url::encode(coordinates.value(-3)))},
+    };
+    Result<jose::Jwk> key = jose::Jwk::fromJson(jwk);
+    if (!key)
+        return fail(
+            ErrorCode::MalformedKey,
+            QStringLiteral("The COSE key's point is not a P-256 public key: %1").arg(key.error().message()));
+    return key;
+}
+
+} // namespace CoseKey
 
 Result<WebAuthnPublicCredential> WebAuthnPublicCredential::fromJson(QByteArrayView json)
 {

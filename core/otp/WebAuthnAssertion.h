@@ -45,6 +45,19 @@ QByteArray fromRaw(QByteArrayView rs);
 Result<QByteArray> toRaw(QByteArrayView der, int width = 32);
 } // namespace EcdsaDer
 
+// COSE_Key (RFC 9052 section 7, RFC 9053 section 7.1.1) for ES256 credentials: how
+// WebAuthn registration carries the public key (credentialPublicKey). Only the one form
+// an ES256 credential uses: a CBOR map {1 (kty): 2 (EC2), 3 (alg): -7 (ES256), -1 (crv):
+// 1 (P-256), -2 (x): 32 bytes, -3 (y): 32 bytes}, in CTAP2 canonical order.
+namespace CoseKey {
+// AlgorithmKeyMismatch for a key that is not EC P-256.
+Result<QByteArray> fromJwk(const jose::Jwk &key);
+// Strict: exactly those five members, each once, definite lengths, shortest integer
+// forms, nothing after the map; the point must be on the curve. Errors are MalformedKey
+// (UnsupportedAlgorithm for another kty/alg/crv) and say which member is wrong.
+Result<jose::Jwk> toJwk(QByteArrayView cbor);
+} // namespace CoseKey
+
 // What a relying party stores for a registered credential: its id, the rpId it belongs to
 // and its public key. JSON: {"credentialId": base64url, "rpId": "...", "publicKey": JWK}.
 struct WebAuthnPublicCredential

@@ -275,8 +275,8 @@ private slots:
             ErrorCode::MalformedBase64, "id is not valid base64url");
         row("id has '+'", edit(good, setString("id", QStringLiteral("ab+d"), false)),
             ErrorCode::MalformedBase64, "id is not valid base64url");
-        row("rawId unpadded base64url",
-            edit(good, setString("rawId", QString::fromLatin1(b64url(id + "x")), false)),
+        row("rawId unpadded (32 bytes need one =)",
+            edit(good, setString("rawId", QString::fromLatin1(b64url(id)), false)),
             ErrorCode::MalformedBase64, "rawId is not valid padded base64");
         row("rawId with '-'", edit(good, setString("rawId", QStringLiteral("ab-d"), false)),
             ErrorCode::MalformedBase64, "rawId is not valid padded base64");
@@ -458,6 +458,93 @@ private slots:
         QVERIFY(!raw.ok());
         QCOMPARE(raw.error().code(), ErrorCode::BadSignature);
         QVERIFY2(raw.error().message().contains(fragment), qPrintable(raw.error().message()));
+    }
+
+    // COSE_Key of the RFC 7515 appendix A.3 P-256 key, the CBOR written out by hand
+    // (RFC 8949 heads: a5 map(5), 01 02 kty EC2, 03 26 alg -7, 20 01 crv P-256, 21/22 x/y
+    // as 58 20 + 32 bytes).
+    void coseKeyVector()
+    {
+        const QByteArray x = QByteArray::fromBase64("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                                                    QByteArray::Base64UrlEncoding);
+        const QByteArray y = QByteArray::fromBase64("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+                                                    QByteArray::Base64UrlEncoding);
+        const QByteArray cose
+            = QByteArray::fromHex("a5010203262001215820") + x + QByteArray::fromHex("225820") + y;
+        Result<jose::Jwk> rfcKey = jose::Jwk::fromJson(
+            QByteArray(R"({"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",)"
+                       R"("y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})"));
+        QVERIFY2(rfcKey.ok(), qPrintable(rfcKey.error().message()));
+        Result<QByteArray> encoded = CoseKey::fromJwk(*rfcKey);
+        QVERIFY2(encoded.ok(), qPrintable(encoded.error().message()));
+        QCOMPARE(encoded->toHex(), cose.toHex());
+        Result<jose::Jwk> decoded = CoseKey::toJwk(cose);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error().message()));
+        QCOMPARE(decoded->thumbprint(), rfcKey->thumbprint());
+        QVERIFY(!decoded->hasPrivate());
+        // A generated key survives the round trip.
+        Result<QByteArray> ours = CoseKey::fromJwk(m_alicePublic);
+        QVERIFY(ours.ok());
+        QCOMPARE(CoseKey::toJwk(*ours)->thumbprint(), m_alicePublic.thumbprint());
+        // Only P-256 keys have this form.
+        Result<jose::Jwk> p384 = jose::KeyGenerator::generate(jose::JwsAlgorithm::ES384);
+        QCOMPARE(CoseKey::fromJwk(*p384).error().code(), ErrorCode::AlgorithmKeyMismatch);
+    }
+
+    void coseKeyRejected_data()
+    {
+        QTest::addColumn<QByteArray>("cose");
+        QTest::addColumn<ErrorCode>("code");
+        QTest::addColumn<QString>("fragment");
+        const QByteArray x = QByteArray::fromBase64("f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                                                    QByteArray::Base64UrlEncoding);
+        const QByteArray y = QByteArray::fromBase64("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+                                                    QByteArray::Base64UrlEncoding);
+        const QByteArray xy = QByteArray::fromHex("215820") + x + QByteArray::fromHex("225820") + y;
+        const QByteArray head = QByteArray::fromHex("a5010203262001");
+        QTest::newRow("empty") << QByteArray() << ErrorCode::MalformedKey << QStringLiteral("not a CBOR map");
+        QTest::newRow("an array") << QByteArray::fromHex("8501") << ErrorCode::MalformedKey
+                                  << QStringLiteral("not a CBOR map");
+        QTest::newRow("truncated") << QByteArray(head + xy).left(40) << ErrorCode::MalformedKey
+                                   << QStringLiteral("not 32 bytes");
+        QTest::newRow("four members")
+            << QByteArray(head + QByteArray::fromHex("215820") + x) << ErrorCode::MalformedKey
+            << QStringLiteral("ends before its five members");
+        QTest::newRow("trailing byte") << QByteArray(head + xy + '\0') << ErrorCode::MalformedKey
+                                       << QStringLiteral("followed by 1 more bytes");
+        QTest::newRow("kty RSA") << QByteArray(QByteArray::fromHex("a5010303262001") + xy)
+                                 << ErrorCode::UnsupportedAlgorithm << QStringLiteral("kty 3");
+        QTest::newRow("alg EdDSA") << QByteArray(QByteArray::fromHex("a5010203272001") + xy)
+                                   << ErrorCode::UnsupportedAlgorithm << QStringLiteral("alg -8");
+        QTest::newRow("crv P-384") << QByteArray(QByteArray::fromHex("a5010203262002") + xy)
+                                   << ErrorCode::UnsupportedAlgorithm << QStringLiteral("crv 2");
+        QTest::newRow("label twice") << QByteArray(QByteArray::fromHex("a5010201022001") + xy)
+                                     << ErrorCode::MalformedKey << QStringLiteral("label 1 twice");
+        QTest::newRow("unknown label") << QByteArray(QByteArray::fromHex("a5010204262001") + xy)
+                                       << ErrorCode::MalformedKey << QStringLiteral("label 4");
+        QTest::newRow("text label") << QByteArray(QByteArray::fromHex("a56178020326200121") + xy)
+                                    << ErrorCode::MalformedKey << QStringLiteral("not a small integer");
+        QTest::newRow("alg as a long integer") << QByteArray(QByteArray::fromHex("a50102033806200121") + xy)
+                                               << ErrorCode::MalformedKey << QStringLiteral("label 3");
+        QTest::newRow("x of 31 bytes") << QByteArray(head + QByteArray::fromHex("21581f") + x.left(31)
+                                                     + QByteArray::fromHex("225820") + y)
+                                       << ErrorCode::MalformedKey << QStringLiteral("x coordinate");
+        QByteArray offCurve = y;
+        offCurve[31] = static_cast<char>(offCurve[31] ^ 0x01);
+        QTest::newRow("point not on the curve")
+            << QByteArray(head + QByteArray::fromHex("215820") + x + QByteArray::fromHex("225820") + offCurve)
+            << ErrorCode::MalformedKey << QStringLiteral("not a P-256 public key");
+    }
+    void coseKeyRejected()
+    {
+        QFETCH(QByteArray, cose);
+        QFETCH(ErrorCode, code);
+        QFETCH(QString, fragment);
+        Result<jose::Jwk> key = CoseKey::toJwk(cose);
+        QVERIFY2(!key.ok(), "the COSE key was accepted");
+        QVERIFY2(key.error().code() == code,
+                 qPrintable(key.error().codeName() + QStringLiteral(": ") + key.error().message()));
+        QVERIFY2(key.error().message().contains(fragment), qPrintable(key.error().message()));
     }
 
     void authenticatorDataLayout()

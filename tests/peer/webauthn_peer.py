@@ -10,7 +10,7 @@ Writes JSON to stdout:
      "verified": [{"name", "signature_valid", "rp_id_hash_ok", "flags", "sign_count",
                    "client_type", "challenge_ok", "origin_ok", "id_matches_raw_id",
                    "tampered_signature_valid", "error"}],
-     "signed":   [{"name", "credential", "tampered", "publicKey" (JWK)}]}
+     "signed":   [{"name", "credential", "tampered", "publicKey" (JWK), "coseKey" (hex)}]}
 
 Everything is done from the W3C WebAuthn Level 2 text, independently of the C++ code:
 authenticatorData = SHA-256(rpId) || flags || signCount (big-endian), clientDataJSON as a
@@ -140,8 +140,12 @@ def sign_case(case):
 
     tampered = bytearray(signature)
     tampered[-1] ^= 0x01
+    # COSE_Key (RFC 9052/9053) as a registration would carry it, CBOR heads written by hand:
+    # map(5) {1: 2 (EC2), 3: -7 (ES256), -1: 1 (P-256), -2: bstr(32) x, -3: bstr(32) y}.
+    cose = (bytes([0xA5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20]) + numbers.x.to_bytes(32, "big")
+            + bytes([0x22, 0x58, 0x20]) + numbers.y.to_bytes(32, "big"))
     return {"name": case["name"], "credential": credential_json(signature),
-            "tampered": credential_json(bytes(tampered)), "publicKey": jwk}
+            "tampered": credential_json(bytes(tampered)), "publicKey": jwk, "coseKey": cose.hex()}
 
 
 def main():

@@ -16,7 +16,8 @@ using namespace mwauth::otp;
 // (tests/peer/webauthn_peer.py, Debian's /usr/bin/python3): the peer verifies our
 // authenticator's assertions from the spec's definition (authenticatorData ||
 // SHA-256(clientDataJSON), DER ECDSA P-256) with the key from publicCredentialJson(), and
-// our verifier accepts assertions the peer builds and signs itself. Negative controls on
+// our verifier accepts assertions the peer builds and signs itself (and reads the peer's
+// hand-written COSE_Key of its key). Negative controls on
 // both sides (a flipped signature byte) show that each side really checks.
 // A missing python or python3-cryptography is a failure, never a skip.
 namespace {
@@ -211,6 +212,16 @@ private slots:
         Result<WebAuthnAssertion> parsed = WebAuthnAssertion::parse(credential);
         QVERIFY(parsed.ok());
         QCOMPARE(parsed->userHandle.value_or(QByteArray()), QByteArray("peer-user"));
+
+        // The same key as a COSE_Key, as the peer wrote it.
+        const QByteArray cose
+            = QByteArray::fromHex(theirs.value(QLatin1String("coseKey")).toString().toLatin1());
+        Result<jose::Jwk> fromCose = CoseKey::toJwk(cose);
+        QVERIFY2(fromCose.ok(), qPrintable(fromCose.error().message()));
+        QCOMPARE(fromCose->thumbprint(), key->thumbprint());
+        Result<QByteArray> toCose = CoseKey::fromJwk(*key);
+        QVERIFY(toCose.ok());
+        QCOMPARE(toCose->toHex(), cose.toHex());
 
         const QByteArray tampered = theirs.value(QLatin1String("tampered")).toString().toUtf8();
         Result<quint32> rejected = WebAuthnAssertion::verify(tampered, challengeFor(name), theirOrigin,

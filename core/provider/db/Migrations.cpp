@@ -117,29 +117,63 @@ Result<int> Migrations::apply(QSqlDatabase &db, SqlDialect dialect) const
                             .arg(i + 1)
                             .arg(m_migrations.at(i).version));
     }
-
-    if (!db.tables().contains(QStringLiteral("schema_version"))) {
-        QSqlQuery create(db);
-        if (!create.exec(QStringLiteral("CREATE TABLE schema_version ("
-                                        " version INTEGER NOT NULL PRIMARY KEY,"
-                                        " applied TEXT NOT NULL)")))
-            return sqlFailure(QStringLiteral("The schema_version table could not be created."),
-                              create.lastError());
-    }
-
-    const Result<int> current = currentVersion(db);
-    if (!current)
-        return current.error();
     const int latest = latestVersion();
-    if (*current > latest)
+    const auto tooNew = [latest](int version) {
         return fail(ErrorCode::InvalidInput,
                     QStringLiteral("The database has schema version %1, newer than the latest this program "
                                    "knows (%2). Use a newer version of the program or another database.")
-                        .arg(*current)
+                        .arg(version)
                         .arg(latest));
+    };
+
+    // Fast path without locking: refuse a newer database, do nothing at the latest version.
+    const Result<int> before = currentVersion(db);
+    if (!before)
+        return before.error();
+    if (*before > latest)
+        return tooNew(*before);
+    if (*before == latest)
+        return latest;
+
+    // Several provider instances may open the same database at once: every change takes
+    // the database's write lock first (SQLite BEGIN IMMEDIATE; a PostgreSQL advisory lock held
+    // until the end of the transaction) and re-reads the version under it, so a step that
+    // another instance applied meanwhile is skipped instead of failing.
+    const auto execute = [&db](const QString &sql) -> QSqlError {
+        QSqlQuery query(db);
+        if (!query.exec(sql))
+            return query.lastError();
+        return {};
+    };
+    const auto rollback = [&execute]() { execute(QStringLiteral("ROLLBACK")); };
+    const auto beginLocked = [&execute, &rollback, dialect]() -> QSqlError {
+        QSqlError error = execute(dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
+                                                                : QStringLiteral("BEGIN"));
+        if (error.isValid() || dialect == SqlDialect::Sqlite)
+            return error;
+        // The key is arbitrary but fixed: "mwauth" in ASCII.
+        error = execute(QStringLiteral("SELECT pg_advisory_xact_lock(120110097117116104)"));
+        if (error.isValid())
+            rollback();
+        return error;
+    };
+
+    const QString noTable = QStringLiteral("The schema_version table could not be created.");
+    QSqlError error = beginLocked();
+    if (error.isValid())
+        return sqlFailure(noTable, error);
+    error = execute(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version ("
+                                   " version INTEGER NOT NULL PRIMARY KEY,"
+                                   " applied TEXT NOT NULL)"));
+    if (!error.isValid())
+        error = execute(QStringLiteral("COMMIT"));
+    if (error.isValid()) {
+        rollback();
+        return sqlFailure(noTable, error);
+    }
 
     for (const Migration &migration : m_migrations) {
-        if (migration.version <= *current)
+        if (migration.version <= *before)
             continue;
         const QString failedMessage
             = QStringLiteral("Schema migration to version %1 (%2) failed and was rolled "
@@ -147,14 +181,26 @@ Result<int> Migrations::apply(QSqlDatabase &db, SqlDialect dialect) const
                   .arg(migration.version)
                   .arg(migration.description)
                   .arg(migration.version - 1);
-        if (!db.transaction())
-            return sqlFailure(failedMessage, db.lastError());
+        error = beginLocked();
+        if (error.isValid())
+            return sqlFailure(failedMessage, error);
+        const Result<int> now = currentVersion(db);
+        if (!now) {
+            rollback();
+            return now.error();
+        }
+        if (*now > latest) {
+            rollback();
+            return tooNew(*now);
+        }
+        if (*now >= migration.version) {
+            rollback(); // another instance applied it
+            continue;
+        }
         for (const QString &statement : migration.statements) {
-            QSqlQuery query(db);
-            if (!query.exec(render(statement, dialect))) {
-                const QSqlError error = query.lastError();
-                query.finish();
-                db.rollback();
+            error = execute(render(statement, dialect));
+            if (error.isValid()) {
+                rollback();
                 return sqlFailure(failedMessage, error);
             }
         }
@@ -163,15 +209,15 @@ Result<int> Migrations::apply(QSqlDatabase &db, SqlDialect dialect) const
         record.addBindValue(migration.version);
         record.addBindValue(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddHHmmss")));
         if (!record.exec()) {
-            const QSqlError error = record.lastError();
+            error = record.lastError();
             record.finish();
-            db.rollback();
+            rollback();
             return sqlFailure(failedMessage, error);
         }
         record.finish();
-        if (!db.commit()) {
-            const QSqlError error = db.lastError();
-            db.rollback();
+        error = execute(QStringLiteral("COMMIT"));
+        if (error.isValid()) {
+            rollback();
             return sqlFailure(failedMessage, error);
         }
     }

@@ -54,7 +54,10 @@ public:
     // version, each in its own transaction. Returns the version the database is at.
     // Fails, changing nothing, when the database records a version newer than this list
     // knows (a newer program wrote it). A failing step is rolled back and the error names
-    // its version; the versions before it stay applied.
+    // its version; the versions before it stay applied. Safe when several processes or
+    // threads open one database at once: each step runs under the database's write lock
+    // (SQLite BEGIN IMMEDIATE, a PostgreSQL advisory lock) and is skipped when another
+    // opener applied it meanwhile.
     Result<int> apply(QSqlDatabase &db, SqlDialect dialect) const;
 
 private:

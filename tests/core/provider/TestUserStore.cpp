@@ -2,12 +2,16 @@
 
 #include <QJsonArray>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #ifdef MWAUTH_TEST_POSTGRES
 #include "PostgresTestServer.h"
 #endif
 
+#include <array>
+#include <latch>
 #include <memory>
 
 using namespace mwauth;
@@ -38,6 +42,7 @@ private slots:
     void listUsers();
     void groups();
     void twoFactorRecords();
+    void concurrentFirstOpen();
 
 private:
     std::unique_ptr<UserStore> makeStore();
@@ -388,6 +393,52 @@ void TestUserStore::twoFactorRecords()
     QCOMPARE(left.valueOr({}).size(), 1);
     QCOMPARE(left->at(0).module, QStringLiteral("recoverycodes"));
     QCOMPARE(m_store->twoFactorRecords(bob->id).valueOr({}).size(), 1);
+}
+
+void TestUserStore::concurrentFirstOpen()
+{
+    // Several provider instances starting at once on one new database: every one of them
+    // must come up at the latest version (migrations lock, re-check and skip what another
+    // instance applied), none may fail on "table already exists".
+#ifdef MWAUTH_TEST_POSTGRES
+    QString error;
+    const QString location = m_server.createDatabase(QStringLiteral("mwauth_concurrent"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+#else
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString location = dir.filePath(QStringLiteral("concurrent.sqlite"));
+#endif
+    constexpr int instances = 4;
+    std::latch ready(instances);
+    std::array<QString, instances> errors;
+    std::array<int, instances> versions {};
+    std::array<std::unique_ptr<QThread>, instances> threads;
+    for (int i = 0; i < instances; ++i) {
+        threads[i].reset(QThread::create([&, i] {
+            ready.arrive_and_wait();
+            auto db = ProviderDatabase::open(location);
+            if (db)
+                versions[i] = (*db)->schemaVersion();
+            else
+                errors[i] = db.error().toString();
+        }));
+        threads[i]->start();
+    }
+    for (auto &thread : threads)
+        QVERIFY(thread->wait(60000));
+    for (int i = 0; i < instances; ++i) {
+        QVERIFY2(errors[i].isEmpty(), qPrintable(QStringLiteral("instance %1: ").arg(i) + errors[i]));
+        QCOMPARE(versions[i], Migrations::standard().latestVersion());
+    }
+    auto db = ProviderDatabase::open(location);
+    QVERIFY2(db.ok(), qPrintable(db.error().toString()));
+    QSqlQuery query((*db)->database());
+    QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM schema_version")));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toInt(), Migrations::standard().latestVersion());
+    UserStore store(**db, m_hasher, m_clock);
+    QVERIFY(store.createUser(QStringLiteral("Alice"), QStringLiteral("pw")).ok());
 }
 
 QTEST_GUILESS_MAIN(TestUserStore)

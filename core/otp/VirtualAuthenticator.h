@@ -20,6 +20,8 @@ namespace mwauth::otp {
 //
 // toJson() contains the private key: it is a secret and belongs in the SecretStore only.
 // publicCredentialJson() is what the relying party stores (WebAuthnPublicCredential).
+// A copy is a clone of the key with its own counter: a relying party's counter check refuses
+// whichever copy falls behind, as it would a cloned hardware key.
 class VirtualAuthenticator
 {
 public:

@@ -363,6 +363,30 @@ private slots:
         QCOMPARE(device.signCount(), 0u); // a refused request does not use the counter
     }
 
+    // A copy is a clone with its own counter: once the original has been used, the clone's
+    // next assertion does not raise the stored counter and is refused.
+    void cloneIsCaughtByCounter()
+    {
+        VirtualAuthenticator original = makeAuthenticator();
+        VirtualAuthenticator clone = original;
+        const jose::Jwk key = original.publicCredential().publicKey;
+        Result<QByteArray> first = original.answer(authInfo(allowing(idPattern)), origin);
+        Result<QByteArray> second = original.answer(authInfo(allowing(idPattern)), origin);
+        Result<QByteArray> cloned = clone.answer(authInfo(allowing(idPattern)), origin);
+        QVERIFY(first.ok() && second.ok() && cloned.ok());
+        Result<quint32> stored = WebAuthnAssertion::verify(*first, challenge, origin, rpId, key, 0, false);
+        QVERIFY(stored.ok());
+        stored = WebAuthnAssertion::verify(*second, challenge, origin, rpId, key, *stored, false);
+        QVERIFY(stored.ok());
+        QCOMPARE(*stored, 2u);
+        Result<quint32> refused
+            = WebAuthnAssertion::verify(*cloned, challenge, origin, rpId, key, *stored, false);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code(), ErrorCode::InvalidInput);
+        QVERIFY2(refused.error().message().contains(QLatin1String("possible cloned authenticator")),
+                 qPrintable(refused.error().message()));
+    }
+
     // auth_info emitted by the provider reads back the same.
     void requestOptionsRoundTrip()
     {

@@ -15,11 +15,11 @@ using namespace mwauth::otp;
 // An independent check of the bytes we sign and verify, with python3-cryptography
 // (tests/peer/webauthn_peer.py, Debian's /usr/bin/python3): the peer verifies our
 // authenticator's assertions from the spec's definition (authenticatorData ||
-// SHA-256(clientDataJSON), DER ECDSA P-256) with the key from publicCredentialJson(), and
-// our verifier accepts assertions the peer builds and signs itself (and reads the peer's
-// hand-written COSE_Key of its key). Negative controls on
-// both sides (a flipped signature byte) show that each side really checks.
-// A missing python or python3-cryptography is a failure, never a skip.
+// SHA-256(clientDataJSON), DER ECDSA P-256) with the key from publicCredentialJson(); our
+// verifier accepts assertions the peer builds and signs itself, and reads the COSE_Key the
+// peer writes by hand. Negative controls on both sides (a flipped signature byte) show that
+// each side really checks. A missing python or python3-cryptography is a failure, never a
+// skip.
 namespace {
 
 struct OurCase

@@ -29,6 +29,12 @@ enum class ErrorCode {
     WrongAudience,
     WrongNonce,
     MissingClaim,
+    Replayed, // a one-time value used again (TOTP step, WebAuthn counter, code)
+    UserNotPresent, // WebAuthn: the authenticator did not confirm user presence (UP)
+    UserNotVerified, // WebAuthn: user verification (UV) was required but not done
+    NotFound, // the named thing (user, consumer, key) does not exist
+    Conflict, // it exists already (a user name, a kid)
+    Database, // the database refused or failed (the detail has the driver's text)
     Crypto, // OpenSSL failed (the message carries its reason)
     Io, // a file could not be read or written
     Network,

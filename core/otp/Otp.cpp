@@ -172,7 +172,7 @@ Result<quint64> verifyTotp(const TotpParameters &params, QByteArrayView code, do
     if (accepted)
         return *accepted;
     if (replayed) {
-        return fail(ErrorCode::BadSignature,
+        return fail(ErrorCode::Replayed,
                     QStringLiteral("This code was already used; wait for the next one."));
     }
     return fail(ErrorCode::BadSignature, QStringLiteral("The code is not valid for this time."));

@@ -442,11 +442,11 @@ Result<quint32> WebAuthnAssertion::verify(const WebAuthnExpectation &expected) c
     }
     if (!(data.flags & AuthenticatorFlag::UserPresent)) {
         return fail(
-            ErrorCode::MissingClaim,
+            ErrorCode::UserNotPresent,
             QStringLiteral("The authenticator did not confirm user presence (the UP flag is not set)."));
     }
     if (expected.requireUserVerification && !(data.flags & AuthenticatorFlag::UserVerified)) {
-        return fail(ErrorCode::MissingClaim,
+        return fail(ErrorCode::UserNotVerified,
                     QStringLiteral("User verification is required, but the authenticator did not verify the "
                                    "user (the UV flag is not set)."));
     }
@@ -464,7 +464,7 @@ Result<quint32> WebAuthnAssertion::verify(const WebAuthnExpectation &expected) c
     if (!(data.signCount == 0 && expected.storedSignCount == 0)
         && data.signCount <= expected.storedSignCount) {
         return fail(
-            ErrorCode::InvalidInput,
+            ErrorCode::Replayed,
             QStringLiteral("The signature counter did not increase (stored %1, received %2): possible "
                            "cloned authenticator or a replayed assertion.")
                 .arg(expected.storedSignCount)

@@ -25,7 +25,7 @@ User userFromRow(const QSqlQuery &query)
 
 Error noSuchUser(qint64 id)
 {
-    return fail(ErrorCode::InvalidInput, QStringLiteral("There is no user with the id %1.").arg(id));
+    return fail(ErrorCode::NotFound, QStringLiteral("There is no user with the id %1.").arg(id));
 }
 
 Result<void> exec(QSqlQuery &query, const QString &what)
@@ -94,7 +94,7 @@ Result<User> UserStore::createUser(const QString &name, const QString &password,
         return fail(ErrorCode::InvalidInput, QStringLiteral("The password is empty."));
     const Result<User> existing = findUser(*canonical);
     if (existing)
-        return fail(ErrorCode::InvalidInput,
+        return fail(ErrorCode::Conflict,
                     QStringLiteral("A user named '%1' already exists.").arg(*canonical));
     const Result<QString> hash = m_hasher.hash(password);
     if (!hash)
@@ -115,7 +115,7 @@ Result<User> UserStore::createUser(const QString &name, const QString &password,
         const QSqlError error = query.lastError();
         query.finish();
         if (findUser(*canonical))
-            return fail(ErrorCode::InvalidInput,
+            return fail(ErrorCode::Conflict,
                         QStringLiteral("A user named '%1' already exists.").arg(*canonical));
         return ProviderDatabase::sqlError(
             QStringLiteral("The user '%1' could not be created.").arg(*canonical), error);
@@ -141,7 +141,7 @@ Result<User> UserStore::findUser(const QString &name) const
     if (const Result<void> ok = exec(query, QStringLiteral("The user could not be looked up.")); !ok)
         return ok.error();
     if (!query.next())
-        return fail(ErrorCode::InvalidInput, QStringLiteral("There is no user named '%1'.").arg(*canonical));
+        return fail(ErrorCode::NotFound, QStringLiteral("There is no user named '%1'.").arg(*canonical));
     return userFromRow(query);
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 Error sqlFailure(const QString &what, const QSqlError &error)
 {
-    return fail(ErrorCode::Io, what, error.text());
+    return fail(ErrorCode::Database, what, error.text());
 }
 
 // Version 1: what the login issue needs. Names follow MediaWiki (user, user_groups,

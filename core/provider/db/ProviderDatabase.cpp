@@ -89,7 +89,7 @@ ProviderDatabase::~ProviderDatabase()
 
 Error ProviderDatabase::sqlError(const QString &what, const QSqlError &error)
 {
-    return fail(ErrorCode::Io, what, error.text());
+    return fail(ErrorCode::Database, what, error.text());
 }
 
 Result<std::unique_ptr<ProviderDatabase>> ProviderDatabase::open(const QString &location)
@@ -141,7 +141,7 @@ Result<std::unique_ptr<ProviderDatabase>> ProviderDatabase::open(const QString &
         shownLocation = url.toString(QUrl::RemovePassword);
     }
     if (!db.open())
-        return fail(ErrorCode::Io,
+        return fail(ErrorCode::Database,
                     QStringLiteral("The provider database '%1' could not be opened.").arg(shownLocation),
                     db.lastError().text());
 

@@ -235,7 +235,7 @@ private slots:
         if (accepted) {
             QCOMPARE(*verified, quint64(0x23523EC));
         } else {
-            QCOMPARE(verified.error().code(), ErrorCode::BadSignature);
+            QCOMPARE(verified.error().code(), ErrorCode::Replayed);
             QVERIFY2(verified.error().message().contains(QStringLiteral("already used")),
                      qPrintable(verified.error().message()));
         }

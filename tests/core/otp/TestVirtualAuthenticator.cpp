@@ -382,7 +382,7 @@ private slots:
         Result<quint32> refused
             = WebAuthnAssertion::verify(*cloned, challenge, origin, rpId, key, *stored, false);
         QVERIFY(!refused.ok());
-        QCOMPARE(refused.error().code(), ErrorCode::InvalidInput);
+        QCOMPARE(refused.error().code(), ErrorCode::Replayed);
         QVERIFY2(refused.error().message().contains(QLatin1String("possible cloned authenticator")),
                  qPrintable(refused.error().message()));
     }

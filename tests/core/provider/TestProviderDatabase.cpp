@@ -130,7 +130,7 @@ void TestProviderDatabase::brokenMigrationRollsBack()
                 QStringLiteral("INSERT INTO no_such_table (x) VALUES (1)")});
     auto failed = ProviderDatabase::open(path, Migrations({good, broken}));
     QVERIFY(!failed.ok());
-    QCOMPARE(failed.error().code(), ErrorCode::Io);
+    QCOMPARE(failed.error().code(), ErrorCode::Database);
     const QString message = failed.error().message();
     QVERIFY2(message.contains(
                  QLatin1StringView("migration to version 2 (test step 2) failed and was rolled back")),

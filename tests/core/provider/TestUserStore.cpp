@@ -192,6 +192,7 @@ void TestUserStore::createAndFind()
 
     const Result<User> missing = m_store->findUser(QStringLiteral("Nobody"));
     QVERIFY(!missing.ok());
+    QCOMPARE(missing.error().code(), ErrorCode::NotFound);
     QCOMPARE(missing.error().message(), QStringLiteral("There is no user named 'Nobody'."));
     const Result<User> missingId = m_store->userById(created->id + 100);
     QVERIFY(!missingId.ok());
@@ -213,7 +214,7 @@ void TestUserStore::duplicates()
     QVERIFY(m_store->createUser(QStringLiteral("Alice"), QStringLiteral("one")).ok());
     const Result<User> again = m_store->createUser(second, QStringLiteral("two"));
     QVERIFY(!again.ok());
-    QCOMPARE(again.error().code(), ErrorCode::InvalidInput);
+    QCOMPARE(again.error().code(), ErrorCode::Conflict);
     QCOMPARE(again.error().message(), QStringLiteral("A user named 'Alice' already exists."));
     QCOMPARE(m_store->listUsers().valueOr({}).size(), 1);
     // The first password still works.
@@ -275,7 +276,7 @@ void TestUserStore::setPassword()
 
     const Result<void> unknown = m_store->setPassword(alice->id + 100, QStringLiteral("x"));
     QVERIFY(!unknown.ok());
-    QCOMPARE(unknown.error().code(), ErrorCode::InvalidInput);
+    QCOMPARE(unknown.error().code(), ErrorCode::NotFound);
     QVERIFY(unknown.error().message().contains(QLatin1StringView("no user with the id")));
 }
 

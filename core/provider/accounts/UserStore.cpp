@@ -94,8 +94,7 @@ Result<User> UserStore::createUser(const QString &name, const QString &password,
         return fail(ErrorCode::InvalidInput, QStringLiteral("The password is empty."));
     const Result<User> existing = findUser(*canonical);
     if (existing)
-        return fail(ErrorCode::Conflict,
-                    QStringLiteral("A user named '%1' already exists.").arg(*canonical));
+        return fail(ErrorCode::Conflict, QStringLiteral("A user named '%1' already exists.").arg(*canonical));
     const Result<QString> hash = m_hasher.hash(password);
     if (!hash)
         return hash.error();

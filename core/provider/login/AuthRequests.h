@@ -1,0 +1,63 @@
+#pragma once
+
+#include "provider/server/ApiErrors.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace mwauth::provider {
+
+// MediaWiki's AuthenticationRequest descriptions as the Action API prints them
+// (ApiAuthManagerHelper::formatRequests; fixtures authmanagerinfo-login*.json and
+// clientlogin-bob-step1-ui.json):
+//
+//   {"id": class, "metadata": {}, "required": "required"|"primary-required"|"optional",
+//    "provider": text, "account": text,
+//    "fields": {name: {"type", "label", "help", "optional"?, "sensitive"?}}}
+//
+// formatversion 1 writes a true flag as "" and leaves a false one out; formatversion 2
+// writes both flags of every field as booleans.
+struct AuthField
+{
+    QString name;
+    QString type; // "string", "password", "checkbox", ...
+    QString label;
+    QString help;
+    bool optional = false;
+    bool sensitive = false;
+};
+
+struct AuthRequestInfo
+{
+    QString id;
+    QString required;
+    QString provider;
+    QString account;
+    QList<AuthField> fields;
+};
+
+// The requests of the local provider's login, in MediaWiki's English wording.
+namespace authrequests {
+AuthRequestInfo password(); // MediaWiki\Auth\PasswordAuthenticationRequest
+AuthRequestInfo rememberMe(); // MediaWiki\Auth\RememberMeAuthenticationRequest
+AuthRequestInfo totp(const QString &account); // OATHAuth's TOTPAuthenticationRequest
+} // namespace authrequests
+
+// A boolean in the Action API's output: version 2 writes true/false; version 1 writes ""
+// for true and leaves false out (unless `keepFalseInV1`, never needed so far).
+void putApiBool(QJsonObject &object, const QString &key, bool value, ApiFormatVersion version);
+
+QJsonObject fieldsJson(const QList<AuthField> &fields, ApiFormatVersion version);
+// One request; `withFields` false for the merged form (amimergerequestfields=1), where
+// the caller puts every field into one top-level "fields" object.
+QJsonObject requestJson(const AuthRequestInfo &request, ApiFormatVersion version, bool withFields = true);
+
+// {"main": {"*": text}} (version 1) or {"main": {"warnings": text}} (version 2), the value
+// of a response's top-level "warnings" for module `module`.
+QJsonObject apiWarnings(const QString &module, const QString &text, ApiFormatVersion version);
+// "Unrecognized parameter: a." / "Unrecognized parameters: a, b." (names in request order
+// is not known; sorted).
+QString unrecognizedParametersText(QStringList names);
+
+} // namespace mwauth::provider

@@ -1,0 +1,454 @@
+#include "LoginApi.h"
+
+#include "AuthRequests.h"
+#include "common/ConstantTime.h"
+#include "otp/Base32.h"
+#include "otp/Otp.h"
+#include "provider/server/ApiErrors.h"
+
+#include <QJsonArray>
+#include <QLocale>
+#include <QSet>
+
+namespace mwauth::provider {
+
+namespace {
+
+const QString kLoginToken = QStringLiteral("wsLoginToken");
+const QString kEditToken = QStringLiteral("wsEditToken");
+const QString kUserId = QStringLiteral("wsUserID");
+const QString kUserName = QStringLiteral("wsUserName");
+const QString kPendingUserId = QStringLiteral("authPendingUserID");
+const QString kPendingRemember = QStringLiteral("authPendingRememberMe");
+const QString kTokenSuffix = QStringLiteral("+\\");
+
+constexpr int kSessionCookieDays = 30;
+constexpr int kRememberMeDays = 180;
+
+// ApiMain's own parameters, never "unrecognized".
+const QSet<QString> &generalParams()
+{
+    static const QSet<QString> names {
+        QStringLiteral("action"),        QStringLiteral("format"),
+        QStringLiteral("formatversion"), QStringLiteral("utf8"),
+        QStringLiteral("ascii"),         QStringLiteral("maxlag"),
+        QStringLiteral("smaxage"),       QStringLiteral("maxage"),
+        QStringLiteral("assert"),        QStringLiteral("assertuser"),
+        QStringLiteral("requestid"),     QStringLiteral("servedby"),
+        QStringLiteral("curtimestamp"),  QStringLiteral("responselanginfo"),
+        QStringLiteral("origin"),        QStringLiteral("uselang"),
+        QStringLiteral("variant"),       QStringLiteral("errorformat"),
+        QStringLiteral("errorlang"),     QStringLiteral("errorsuselocal"),
+    };
+    return names;
+}
+
+QStringList clientLoginParams()
+{
+    return {QStringLiteral("logintoken"),         QStringLiteral("loginrequests"),
+            QStringLiteral("loginmessageformat"), QStringLiteral("loginmergerequestfields"),
+            QStringLiteral("loginpreservestate"), QStringLiteral("loginreturnurl"),
+            QStringLiteral("logincontinue")};
+}
+
+QStringList fieldNames(const QList<AuthRequestInfo> &requests)
+{
+    QStringList names;
+    for (const AuthRequestInfo &request : requests) {
+        for (const AuthField &field : request.fields)
+            names.append(field.name);
+    }
+    return names;
+}
+
+// The base32 TOTP seeds of a record: {"secret": S} or {"keys": [{"secret": S}, ...]}.
+QList<QByteArray> totpSecrets(const QJsonObject &data)
+{
+    QList<QByteArray> secrets;
+    if (data.contains(QStringLiteral("secret")))
+        secrets.append(data.value(QStringLiteral("secret")).toString().toLatin1());
+    const QJsonArray keys = data.value(QStringLiteral("keys")).toArray();
+    for (const QJsonValue &key : keys)
+        secrets.append(key.toObject().value(QStringLiteral("secret")).toString().toLatin1());
+    return secrets;
+}
+
+} // namespace
+
+LoginApi::LoginApi(UserStore &users, SessionStore &sessions, const Clock &clock, Random &random)
+    : m_users(users)
+    , m_sessions(sessions)
+    , m_clock(clock)
+    , m_random(random)
+{ }
+
+void LoginApi::install(ProviderServer &server)
+{
+    ProviderServer *srv = &server;
+    server.setApiModule(QStringLiteral("query"),
+                        [this](const ApiRequest &request) { return query(request); });
+    server.setApiModule(QStringLiteral("clientlogin"), [this, srv](const ApiRequest &request) {
+        return clientLogin(request, srv->wikiId());
+    });
+    server.setApiModule(QStringLiteral("logout"),
+                        [this, srv](const ApiRequest &request) { return logout(request, srv->wikiId()); });
+}
+
+QString LoginApi::sessionToken(SessionData &session, const QString &key)
+{
+    QString token = session.value(key).toString();
+    if (token.isEmpty()) {
+        token = QString::fromLatin1(m_random.bytes(20).toHex());
+        session.insert(key, token);
+    }
+    return token;
+}
+
+bool LoginApi::tokenMatches(const ApiRequest &request, const QString &key, const QString &sent) const
+{
+    const QString stored = request.session.value(key).toString();
+    QString expected = stored + kTokenSuffix;
+    if (key == kEditToken && request.session.value(kUserId).toLongLong() == 0)
+        expected = kTokenSuffix; // anonymous csrf token
+    else if (stored.isEmpty())
+        return false;
+    return constantTimeEquals(expected.toUtf8(), sent.toUtf8());
+}
+
+QJsonObject LoginApi::unrecognizedWarnings(const ApiRequest &request, const QString &module,
+                                           const QStringList &moduleParams) const
+{
+    QStringList unknown;
+    for (auto it = request.params.cbegin(); it != request.params.cend(); ++it) {
+        if (!generalParams().contains(it.key()) && !moduleParams.contains(it.key()))
+            unknown.append(it.key());
+    }
+    if (unknown.isEmpty())
+        return {};
+    return apiWarnings(module, unrecognizedParametersText(unknown), apiFormatVersion(request));
+}
+
+QByteArray LoginApi::cookieExpiry(int maxAge) const
+{
+    const QDateTime at = QDateTime::fromSecsSinceEpoch(qint64(m_clock.nowSeconds()) + maxAge, Qt::UTC);
+    return QLocale::c().toString(at, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1()
+        + "; Max-Age=" + QByteArray::number(maxAge);
+}
+
+// ---- action=query ----
+
+QJsonObject LoginApi::userInfo(const ApiRequest &request, const SessionData &session)
+{
+    const ApiFormatVersion version = apiFormatVersion(request);
+    const QStringList props = request.param(QStringLiteral("uiprop")).split(u'|', Qt::SkipEmptyParts);
+    const qint64 id = session.value(kUserId).toLongLong();
+    QJsonObject info;
+    QStringList groups {QStringLiteral("*")};
+    QStringList rights {QStringLiteral("read")};
+    if (id != 0) {
+        const Result<User> user = m_users.userById(id);
+        info.insert(QStringLiteral("id"), id);
+        info.insert(QStringLiteral("name"), user ? user->name : session.value(kUserName).toString());
+        groups.append(QStringLiteral("user"));
+        if (const Result<QStringList> own = m_users.groups(id))
+            groups.append(*own);
+        rights << QStringLiteral("edit") << QStringLiteral("writeapi");
+    } else {
+        QHostAddress peer = request.peer;
+        bool isV4 = false;
+        const quint32 v4 = peer.toIPv4Address(&isV4);
+        if (isV4)
+            peer = QHostAddress(v4);
+        info.insert(QStringLiteral("id"), 0);
+        info.insert(QStringLiteral("name"), peer.toString());
+        putApiBool(info, QStringLiteral("anon"), true, version);
+    }
+    if (props.contains(QStringLiteral("groups")))
+        info.insert(QStringLiteral("groups"), QJsonArray::fromStringList(groups));
+    if (props.contains(QStringLiteral("rights")))
+        info.insert(QStringLiteral("rights"), QJsonArray::fromStringList(rights));
+    return info;
+}
+
+ApiResponse LoginApi::query(const ApiRequest &request)
+{
+    const ApiFormatVersion version = apiFormatVersion(request);
+    SessionData session = request.session;
+    bool sessionChanged = false;
+    QJsonObject result;
+    const QStringList metas = request.param(QStringLiteral("meta")).split(u'|', Qt::SkipEmptyParts);
+    for (const QString &meta : metas) {
+        if (meta == u"tokens") {
+            QJsonObject tokens;
+            const QStringList types = request.param(QStringLiteral("type"), QStringLiteral("csrf"))
+                                          .split(u'|', Qt::SkipEmptyParts);
+            for (const QString &type : types) {
+                if (type == u"login") {
+                    sessionChanged |= !session.contains(kLoginToken);
+                    tokens.insert(QStringLiteral("logintoken"),
+                                  QString(sessionToken(session, kLoginToken) + kTokenSuffix));
+                } else if (type == u"csrf") {
+                    QString token = kTokenSuffix;
+                    if (session.value(kUserId).toLongLong() != 0) {
+                        sessionChanged |= !session.contains(kEditToken);
+                        token = sessionToken(session, kEditToken) + kTokenSuffix;
+                    }
+                    tokens.insert(QStringLiteral("csrftoken"), token);
+                } else {
+                    return apiError(request, QStringLiteral("badvalue"),
+                                    apimessages::unrecognizedValue(QStringLiteral("type"), type));
+                }
+            }
+            result.insert(QStringLiteral("tokens"), tokens);
+        } else if (meta == u"userinfo") {
+            result.insert(QStringLiteral("userinfo"), userInfo(request, session));
+        } else if (meta == u"authmanagerinfo") {
+            QJsonObject info;
+            putApiBool(info, QStringLiteral("canauthenticatenow"), true, version);
+            putApiBool(info, QStringLiteral("cancreateaccounts"), true, version);
+            putApiBool(info, QStringLiteral("canlinkaccounts"), false, version);
+            putApiBool(info, QStringLiteral("haspreservedstate"), false, version);
+            putApiBool(info, QStringLiteral("hasprimarypreservedstate"), false, version);
+            info.insert(QStringLiteral("preservedusername"), QString());
+            if (request.hasParam(QStringLiteral("amirequestsfor"))) {
+                const QString purpose = request.param(QStringLiteral("amirequestsfor"));
+                if (purpose != u"login")
+                    return apiError(
+                        request, QStringLiteral("badvalue"),
+                        apimessages::unrecognizedValue(QStringLiteral("amirequestsfor"), purpose));
+                const QList<AuthRequestInfo> requests {authrequests::password(), authrequests::rememberMe()};
+                const bool merge = request.hasParam(QStringLiteral("amimergerequestfields"));
+                QJsonArray list;
+                QList<AuthField> allFields;
+                for (const AuthRequestInfo &item : requests) {
+                    list.append(requestJson(item, version, !merge));
+                    allFields.append(item.fields);
+                }
+                info.insert(QStringLiteral("requests"), list);
+                if (merge)
+                    info.insert(QStringLiteral("fields"), fieldsJson(allFields, version));
+            }
+            result.insert(QStringLiteral("authmanagerinfo"), info);
+        } else {
+            return apiError(request, QStringLiteral("badvalue"),
+                            apimessages::unrecognizedValue(QStringLiteral("meta"), meta));
+        }
+    }
+    QJsonObject out;
+    putApiBool(out, QStringLiteral("batchcomplete"), true, version);
+    if (!result.isEmpty())
+        out.insert(QStringLiteral("query"), result);
+    ApiResponse response = ApiResponse::json(out);
+    if (sessionChanged)
+        response.saveSession = session;
+    return response;
+}
+
+// ---- action=clientlogin ----
+
+ApiResponse LoginApi::clientLogin(const ApiRequest &request, const QString &wikiId)
+{
+    const QString tokenParam = QStringLiteral("logintoken");
+    if (request.inQueryString(tokenParam))
+        return apiError(request, QStringLiteral("mustpostparams"), apimessages::mustPostParams({tokenParam}));
+    if (request.method != "POST")
+        return apiError(request, QStringLiteral("mustbeposted"),
+                        QStringLiteral("The \"clientlogin\" module requires a POST request."));
+    if (!request.hasParam(tokenParam))
+        return apiError(request, QStringLiteral("missingparam"),
+                        QStringLiteral("The \"logintoken\" parameter must be set."));
+    if (!tokenMatches(request, kLoginToken, request.param(tokenParam)))
+        return apiError(request, QStringLiteral("badtoken"), QStringLiteral("Invalid CSRF token."));
+    const bool isContinue = request.hasParam(QStringLiteral("logincontinue"));
+    if (!isContinue && !request.hasParam(QStringLiteral("loginreturnurl")))
+        return apiError(
+            request, QStringLiteral("missingparam"),
+            QStringLiteral("At least one of the parameters \"logincontinue\" and \"loginreturnurl\" "
+                           "is required."));
+    if (isContinue)
+        return continueLogin(request, request.session, wikiId);
+    return beginLogin(request, request.session, wikiId);
+}
+
+ApiResponse LoginApi::beginLogin(const ApiRequest &request, SessionData session, const QString &wikiId)
+{
+    const QJsonObject warnings = unrecognizedWarnings(
+        request, QStringLiteral("main"),
+        clientLoginParams() + fieldNames({authrequests::password(), authrequests::rememberMe()}));
+    const QString name = request.param(QStringLiteral("username"));
+    const Result<QString> canonical = UserStore::canonicalName(name);
+    const QString throttleKey = canonical ? *canonical : name;
+    const double now = m_clock.nowSeconds();
+    if (m_passwordThrottle.isThrottled(throttleKey, now))
+        return fail(request, QStringLiteral("login-throttled"),
+                    QStringLiteral("You have made too many recent login attempts.\n"
+                                   "Please wait 5 minutes before trying again."),
+                    warnings);
+    const Result<PasswordCheck> check
+        = m_users.checkPassword(name, request.param(QStringLiteral("password")));
+    if (!check || !check->matches) {
+        if (!check)
+            qWarning("Login check failed: %s", qUtf8Printable(check.error().message()));
+        m_passwordThrottle.recordFailure(throttleKey, now);
+        return fail(request, QStringLiteral("wrongpassword"),
+                    QStringLiteral("Incorrect username or password entered.\nPlease try again."), warnings);
+    }
+    m_passwordThrottle.clear(throttleKey);
+    const User user = check->user;
+    const bool rememberMe = request.hasParam(QStringLiteral("rememberMe"));
+    const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(user.id, QStringLiteral("totp"));
+    if (records && !records->isEmpty()) {
+        session.insert(kPendingUserId, user.id);
+        session.insert(kPendingRemember, rememberMe);
+        ApiResponse response = ui(
+            request, user.name, QStringLiteral("oathauth-auth-ui"),
+            QStringLiteral("Please enter a code from your two-factor authentication application (such as "
+                           "Google Authenticator)."));
+        response.saveSession = session;
+        return response;
+    }
+    return pass(session, user, rememberMe, wikiId);
+}
+
+ApiResponse LoginApi::continueLogin(const ApiRequest &request, SessionData session, const QString &wikiId)
+{
+    const qint64 pendingId = session.value(kPendingUserId).toLongLong();
+    if (pendingId == 0) {
+        return fail(request, QStringLiteral("authmanager-authn-not-in-progress"),
+                    QStringLiteral("Authentication is not in progress or session data has been lost. Please "
+                                   "start again from the beginning."),
+                    unrecognizedWarnings(request, QStringLiteral("main"), clientLoginParams()));
+    }
+    const Result<User> user = m_users.userById(pendingId);
+    if (!user) {
+        session.remove(kPendingUserId);
+        session.remove(kPendingRemember);
+        ApiResponse response
+            = fail(request, QStringLiteral("authmanager-authn-not-in-progress"),
+                   QStringLiteral("Authentication is not in progress or session data has been lost. Please "
+                                  "start again from the beginning."));
+        response.saveSession = session;
+        return response;
+    }
+    const QString throttleKey = QString::number(pendingId);
+    const double now = m_clock.nowSeconds();
+    if (m_totpThrottle.isThrottled(throttleKey, now))
+        return ui(request, user->name, QStringLiteral("oathauth-throttled"),
+                  QStringLiteral("Too many verification attempts! Please wait 1 minute."));
+
+    const QByteArray code = request.param(QStringLiteral("OATHToken")).trimmed().toUtf8();
+    const Result<QList<TwoFactorRecord>> records
+        = m_users.twoFactorRecords(pendingId, QStringLiteral("totp"));
+    std::optional<quint64> accepted;
+    if (records && !code.isEmpty()) {
+        const std::optional<quint64> last = m_lastTotpStep.contains(pendingId)
+            ? std::optional(m_lastTotpStep.value(pendingId))
+            : std::nullopt;
+        for (const TwoFactorRecord &record : *records) {
+            for (const QByteArray &secret : totpSecrets(record.data)) {
+                const Result<QByteArray> key = otp::Base32::decode(secret);
+                if (!key || key->isEmpty())
+                    continue;
+                otp::TotpParameters params;
+                params.secret = *key;
+                const Result<quint64> step = otp::verifyTotp(params, code, now, TotpWindowRadius, last);
+                if (step) {
+                    accepted = *step;
+                    break;
+                }
+            }
+            if (accepted)
+                break;
+        }
+    }
+    if (!accepted) {
+        m_totpThrottle.recordFailure(throttleKey, now);
+        return ui(request, user->name, QStringLiteral("oathauth-login-failed"),
+                  QStringLiteral("Verification failed."));
+    }
+    m_lastTotpStep.insert(pendingId, *accepted);
+    m_totpThrottle.clear(throttleKey);
+    const bool rememberMe = session.value(kPendingRemember).toBool();
+    return pass(session, *user, rememberMe, wikiId);
+}
+
+ApiResponse LoginApi::pass(SessionData session, const User &user, bool rememberMe, const QString &wikiId)
+{
+    session.remove(kPendingUserId);
+    session.remove(kPendingRemember);
+    session.remove(kEditToken);
+    session.insert(kUserId, user.id);
+    session.insert(kUserName, user.name);
+    const QJsonObject body {{QStringLiteral("clientlogin"),
+                             QJsonObject {{QStringLiteral("status"), QStringLiteral("PASS")},
+                                          {QStringLiteral("username"), user.name}}}};
+    ApiResponse response = ApiResponse::json(body);
+    response.saveSession = session;
+    const int maxAge = (rememberMe ? kRememberMeDays : kSessionCookieDays) * 24 * 3600;
+    const QByteArray attributes = "; expires=" + cookieExpiry(maxAge) + "; path=/; HttpOnly";
+    const QByteArray prefix = wikiId.toUtf8();
+    response.addHeader("Set-Cookie", prefix + "UserID=" + QByteArray::number(user.id) + attributes);
+    response.addHeader("Set-Cookie",
+                       prefix + "UserName=" + QUrl::toPercentEncoding(user.name, "!$'()*,:@") + attributes);
+    if (rememberMe)
+        response.addHeader("Set-Cookie", prefix + "Token=" + m_random.bytes(16).toHex() + attributes);
+    return response;
+}
+
+ApiResponse LoginApi::fail(const ApiRequest &request, const QString &code, const QString &message,
+                           const QJsonObject &warnings)
+{
+    QJsonObject result {{QStringLiteral("status"), QStringLiteral("FAIL")},
+                        {QStringLiteral("message"), message},
+                        {QStringLiteral("messagecode"), code}};
+    if (apiFormatVersion(request) == ApiFormatVersion::V2)
+        result.insert(QStringLiteral("canpreservestate"), false);
+    QJsonObject body {{QStringLiteral("clientlogin"), result}};
+    if (!warnings.isEmpty())
+        body.insert(QStringLiteral("warnings"), warnings);
+    return ApiResponse::json(body);
+}
+
+ApiResponse LoginApi::ui(const ApiRequest &request, const QString &account, const QString &code,
+                         const QString &message)
+{
+    const ApiFormatVersion version = apiFormatVersion(request);
+    const QJsonObject result {
+        {QStringLiteral("status"), QStringLiteral("UI")},
+        {QStringLiteral("requests"), QJsonArray {requestJson(authrequests::totp(account), version)}},
+        {QStringLiteral("message"), message},
+        {QStringLiteral("messagecode"), code},
+    };
+    QJsonObject body {{QStringLiteral("clientlogin"), result}};
+    const QJsonObject warnings = unrecognizedWarnings(
+        request, QStringLiteral("main"), clientLoginParams() + fieldNames({authrequests::totp(account)}));
+    if (!warnings.isEmpty() && request.hasParam(QStringLiteral("logincontinue")))
+        body.insert(QStringLiteral("warnings"), warnings);
+    return ApiResponse::json(body);
+}
+
+// ---- action=logout ----
+
+ApiResponse LoginApi::logout(const ApiRequest &request, const QString &wikiId)
+{
+    const QString tokenParam = QStringLiteral("token");
+    if (request.inQueryString(tokenParam))
+        return apiError(request, QStringLiteral("mustpostparams"), apimessages::mustPostParams({tokenParam}));
+    if (request.method != "POST")
+        return apiError(request, QStringLiteral("mustbeposted"),
+                        QStringLiteral("The \"logout\" module requires a POST request."));
+    if (!request.hasParam(tokenParam))
+        return apiError(request, QStringLiteral("missingparam"),
+                        QStringLiteral("The \"token\" parameter must be set."));
+    if (!tokenMatches(request, kEditToken, request.param(tokenParam)))
+        return apiError(request, QStringLiteral("badtoken"), QStringLiteral("Invalid CSRF token."));
+    ApiResponse response = ApiResponse::json(QJsonObject {});
+    response.endSession = true;
+    const QByteArray prefix = wikiId.toUtf8();
+    const QByteArray expired = "=deleted; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; path=/; HttpOnly";
+    response.addHeader("Set-Cookie", prefix + "UserID" + expired);
+    response.addHeader("Set-Cookie", prefix + "Token" + expired);
+    return response;
+}
+
+} // namespace mwauth::provider

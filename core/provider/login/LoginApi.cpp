@@ -303,11 +303,12 @@ ApiResponse LoginApi::beginLogin(const ApiRequest &request, SessionData session,
         ApiResponse response = ui(
             request, user.name, QStringLiteral("oathauth-auth-ui"),
             QStringLiteral("Please enter a code from your two-factor authentication application (such as "
-                           "Google Authenticator)."));
+                           "Google Authenticator)."),
+            warnings);
         response.saveSession = session;
         return response;
     }
-    return pass(session, user, rememberMe, wikiId);
+    return pass(session, user, rememberMe, wikiId, warnings);
 }
 
 ApiResponse LoginApi::continueLogin(const ApiRequest &request, SessionData session, const QString &wikiId)
@@ -330,11 +331,13 @@ ApiResponse LoginApi::continueLogin(const ApiRequest &request, SessionData sessi
         response.saveSession = session;
         return response;
     }
+    const QJsonObject warnings = unrecognizedWarnings(
+        request, QStringLiteral("main"), clientLoginParams() + fieldNames({authrequests::totp({})}));
     const QString throttleKey = QString::number(pendingId);
     const double now = m_clock.nowSeconds();
     if (m_totpThrottle.isThrottled(throttleKey, now))
         return ui(request, user->name, QStringLiteral("oathauth-throttled"),
-                  QStringLiteral("Too many verification attempts! Please wait 1 minute."));
+                  QStringLiteral("Too many verification attempts! Please wait 1 minute."), warnings);
 
     const QByteArray code = request.param(QStringLiteral("OATHToken")).trimmed().toUtf8();
     const Result<QList<TwoFactorRecord>> records
@@ -364,24 +367,27 @@ ApiResponse LoginApi::continueLogin(const ApiRequest &request, SessionData sessi
     if (!accepted) {
         m_totpThrottle.recordFailure(throttleKey, now);
         return ui(request, user->name, QStringLiteral("oathauth-login-failed"),
-                  QStringLiteral("Verification failed."));
+                  QStringLiteral("Verification failed."), warnings);
     }
     m_lastTotpStep.insert(pendingId, *accepted);
     m_totpThrottle.clear(throttleKey);
     const bool rememberMe = session.value(kPendingRemember).toBool();
-    return pass(session, *user, rememberMe, wikiId);
+    return pass(session, *user, rememberMe, wikiId, warnings);
 }
 
-ApiResponse LoginApi::pass(SessionData session, const User &user, bool rememberMe, const QString &wikiId)
+ApiResponse LoginApi::pass(SessionData session, const User &user, bool rememberMe, const QString &wikiId,
+                           const QJsonObject &warnings)
 {
     session.remove(kPendingUserId);
     session.remove(kPendingRemember);
     session.remove(kEditToken);
     session.insert(kUserId, user.id);
     session.insert(kUserName, user.name);
-    const QJsonObject body {{QStringLiteral("clientlogin"),
-                             QJsonObject {{QStringLiteral("status"), QStringLiteral("PASS")},
-                                          {QStringLiteral("username"), user.name}}}};
+    QJsonObject body {{QStringLiteral("clientlogin"),
+                       QJsonObject {{QStringLiteral("status"), QStringLiteral("PASS")},
+                                    {QStringLiteral("username"), user.name}}}};
+    if (!warnings.isEmpty())
+        body.insert(QStringLiteral("warnings"), warnings);
     ApiResponse response = ApiResponse::json(body);
     response.saveSession = session;
     const int maxAge = (rememberMe ? kRememberMeDays : kSessionCookieDays) * 24 * 3600;
@@ -410,7 +416,7 @@ ApiResponse LoginApi::fail(const ApiRequest &request, const QString &code, const
 }
 
 ApiResponse LoginApi::ui(const ApiRequest &request, const QString &account, const QString &code,
-                         const QString &message)
+                         const QString &message, const QJsonObject &warnings)
 {
     const ApiFormatVersion version = apiFormatVersion(request);
     const QJsonObject result {
@@ -420,9 +426,7 @@ ApiResponse LoginApi::ui(const ApiRequest &request, const QString &account, cons
         {QStringLiteral("messagecode"), code},
     };
     QJsonObject body {{QStringLiteral("clientlogin"), result}};
-    const QJsonObject warnings = unrecognizedWarnings(
-        request, QStringLiteral("main"), clientLoginParams() + fieldNames({authrequests::totp(account)}));
-    if (!warnings.isEmpty() && request.hasParam(QStringLiteral("logincontinue")))
+    if (!warnings.isEmpty())
         body.insert(QStringLiteral("warnings"), warnings);
     return ApiResponse::json(body);
 }

@@ -61,11 +61,12 @@ public:
 private:
     ApiResponse beginLogin(const ApiRequest &request, SessionData session, const QString &wikiId);
     ApiResponse continueLogin(const ApiRequest &request, SessionData session, const QString &wikiId);
-    ApiResponse pass(SessionData session, const User &user, bool rememberMe, const QString &wikiId);
+    ApiResponse pass(SessionData session, const User &user, bool rememberMe, const QString &wikiId,
+                     const QJsonObject &warnings);
     ApiResponse fail(const ApiRequest &request, const QString &code, const QString &message,
                      const QJsonObject &warnings = {});
     ApiResponse ui(const ApiRequest &request, const QString &account, const QString &code,
-                   const QString &message);
+                   const QString &message, const QJsonObject &warnings);
     QJsonObject userInfo(const ApiRequest &request, const SessionData &session);
     QString sessionToken(SessionData &session, const QString &key);
     // Compares a sent token with the session's `key` token ("+\" only when anonymous csrf).

@@ -94,6 +94,8 @@ private Q_SLOTS:
     void continueWithoutPendingLogin_data() { versions_data(); }
     void continueWithoutPendingLogin();
     void logoutEndsTheSession();
+    void refusedRequests();
+    void shapeComparisonFindsDifferences();
 };
 
 Reply TestLoginApi::get(Client &client, const QString &query)
@@ -508,6 +510,79 @@ void TestLoginApi::logoutEndsTheSession()
                                  .toObject();
     QCOMPARE(info[u"id"_qs].toInt(-1), 0);
     QVERIFY(info.contains(u"anon"_qs));
+}
+
+void TestLoginApi::refusedRequests()
+{
+    Client client;
+    const QString token = QString::fromLatin1(QUrl::toPercentEncoding(loginToken(client)));
+    const struct
+    {
+        bool posted;
+        QString params;
+        QString code;
+        QString infoPart;
+    } cases[] = {
+        {false, u"action=clientlogin&format=json&loginreturnurl=x"_qs, u"mustbeposted"_qs,
+         u"POST request"_qs},
+        {true, u"action=clientlogin&format=json&loginreturnurl=x"_qs, u"missingparam"_qs,
+         u"\"logintoken\""_qs},
+        {true, u"action=clientlogin&format=json&loginreturnurl=x&logintoken="_qs, u"badtoken"_qs,
+         u"Invalid CSRF"_qs},
+        {false, u"action=query&format=json&meta=siteinfo|tokens"_qs, u"badvalue"_qs, u"siteinfo"_qs},
+        {false, u"action=query&format=json&meta=tokens&type=patrol"_qs, u"badvalue"_qs, u"patrol"_qs},
+        {false, u"action=query&format=json&meta=authmanagerinfo&amirequestsfor=create"_qs, u"badvalue"_qs,
+         u"amirequestsfor"_qs},
+        {true, u"action=logout&format=json"_qs, u"missingparam"_qs, u"\"token\""_qs},
+    };
+    for (const auto &c : cases) {
+        const Reply reply = c.posted ? post(client, c.params) : get(client, c.params);
+        const QJsonObject error = reply.json()[u"error"_qs].toObject();
+        QCOMPARE(error[u"code"_qs].toString(), c.code);
+        QVERIFY2(error[u"info"_qs].toString().contains(c.infoPart), qPrintable(error[u"info"_qs].toString()));
+        QCOMPARE(reply.header("MediaWiki-API-Error"), c.code.toLatin1());
+    }
+    // Unknown parameters of a started login are reported, the login still works.
+    const Reply extra = clientLogin(client, u"Alice"_qs, kAlicePassword, u"&bogus=1"_qs);
+    QCOMPARE(extra.json()[u"clientlogin"_qs][u"status"_qs].toString(), u"PASS"_qs);
+    QCOMPARE(extra.json()[u"warnings"_qs][u"main"_qs][u"*"_qs].toString(),
+             u"Unrecognized parameter: bogus."_qs);
+}
+
+void TestLoginApi::shapeComparisonFindsDifferences()
+{
+    const QJsonObject expected {
+        {u"status"_qs, u"UI"_qs},
+        {u"id"_qs, 4},
+        {u"flag"_qs, true},
+        {u"logintoken"_qs, u"abc+\\"_qs},
+        {u"list"_qs, QJsonArray {QJsonObject {{u"a"_qs, u"x"_qs}}}},
+    };
+    ShapeOptions options;
+    QVERIFY(shapeDifferences(expected, expected, options).isEmpty());
+    QJsonObject sameShape = expected;
+    sameShape[u"id"_qs] = 7; // numbers compare by type
+    sameShape[u"logintoken"_qs] = u"def+\\"_qs; // tokens compare by type
+    QVERIFY(shapeDifferences(expected, sameShape, options).isEmpty());
+
+    const QList<std::pair<QString, QJsonValue>> changes {
+        {u"status"_qs, u"PASS"_qs},
+        {u"id"_qs, u"4"_qs},
+        {u"flag"_qs, false},
+        {u"flag"_qs, u""_qs},
+        {u"list"_qs, QJsonArray {QJsonObject {{u"a"_qs, u"y"_qs}}}},
+        {u"list"_qs, QJsonArray {QJsonObject {{u"b"_qs, u"x"_qs}}}},
+        {u"list"_qs, QJsonArray {}},
+        {u"extra"_qs, 1},
+    };
+    for (const auto &[key, value] : changes) {
+        QJsonObject changed = expected;
+        changed[key] = value;
+        QVERIFY2(!shapeDifferences(expected, changed, options).isEmpty(), qPrintable(key));
+    }
+    QJsonObject missing = expected;
+    missing.remove(u"flag"_qs);
+    QVERIFY(!shapeDifferences(expected, missing, options).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestLoginApi)

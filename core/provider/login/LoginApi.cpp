@@ -390,6 +390,7 @@ ApiResponse LoginApi::pass(SessionData session, const User &user, bool rememberM
         body.insert(QStringLiteral("warnings"), warnings);
     ApiResponse response = ApiResponse::json(body);
     response.saveSession = session;
+    response.renewSessionId = true; // as MediaWiki does on login: no session fixation
     const int maxAge = (rememberMe ? kRememberMeDays : kSessionCookieDays) * 24 * 3600;
     const QByteArray attributes = "; expires=" + cookieExpiry(maxAge) + "; path=/; HttpOnly";
     const QByteArray prefix = wikiId.toUtf8();

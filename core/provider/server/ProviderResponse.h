@@ -24,6 +24,10 @@ struct ProviderResponse
     // Set to keep `SessionData` for the client: the server saves it under the request's
     // session id, or under a new id (then it sends the `<wiki>_session` cookie).
     std::optional<SessionData> saveSession;
+    // Set with saveSession when the session's privilege changes (a login): the data moves to
+    // a new id, the old id is forgotten and the new cookie is sent, so an id an attacker
+    // planted before the login is worthless after it (session fixation).
+    bool renewSessionId = false;
     // Set to forget the request's session and expire its cookie (logout).
     bool endSession = false;
 

@@ -357,8 +357,13 @@ void ProviderServer::applySession(const HttpRequest &request, ProviderResponse &
     }
     if (!response.saveSession)
         return;
-    const bool isNew = request.sessionId.isEmpty();
+    const bool renew = response.renewSessionId && !request.sessionId.isEmpty();
+    const bool isNew = request.sessionId.isEmpty() || renew;
     const QByteArray id = isNew ? newSessionId(*m_random) : request.sessionId;
+    if (renew) {
+        if (const auto removed = m_sessions->remove(request.sessionId); !removed)
+            qCWarning(lcServer) << "Session store:" << removed.error().toString();
+    }
     if (const auto saved = m_sessions->save(id, *response.saveSession); !saved) {
         qCWarning(lcServer) << "Session store:" << saved.error().toString();
         response = ProviderResponse::html(

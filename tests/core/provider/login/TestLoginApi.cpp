@@ -271,8 +271,17 @@ void TestLoginApi::authManagerInfo()
 void TestLoginApi::alicePasses()
 {
     Client client;
+    QVERIFY(!loginToken(client).isEmpty()); // the session starts here
+    const QByteArray before = client.session;
+    QVERIFY(!before.isEmpty());
     const Reply reply = clientLogin(client, u"Alice"_qs, kAlicePassword);
     COMPARE_FIXTURE("clientlogin-alice-pass", reply);
+    // The login moved the session to a new id; the old one no longer logs anybody in.
+    QVERIFY(!client.session.isEmpty());
+    QVERIFY(client.session != before);
+    Client planted {before};
+    const Reply stale = get(planted, u"action=query&meta=userinfo&"_qs + formatParams());
+    QCOMPARE(stale.json()[u"query"_qs][u"userinfo"_qs][u"id"_qs].toInteger(), 0);
     const QByteArray cookies = reply.header("Set-Cookie");
     QVERIFY2(cookies.contains(QByteArray("oathwikiUserID=" + QByteArray::number(m_alice.id) + ";")),
              cookies.constData());

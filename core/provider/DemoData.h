@@ -1,0 +1,69 @@
+#pragma once
+
+#include "common/Random.h"
+#include "common/Result.h"
+#include "provider/accounts/UserStore.h"
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace mwauth::provider {
+
+// One demo account of the local provider and its secrets. Demo data exists to be shown:
+// the CLI prints these secrets and the console puts them into its demo profile.
+struct DemoAccount
+{
+    QString name;
+    QString password;
+    QStringList groups;
+    QStringList modules; // second-factor modules, in UserStore::knownModules() names
+    QString totpSecret; // base32, empty without "totp"
+    QStringList recoveryCodes; // empty without "recoverycodes"
+    // The whole VirtualAuthenticator JSON (private key included) of a "webauthn" account.
+    // Only known when the credential was made by this seeding; empty for an account that
+    // already existed (its private key was never stored by the provider).
+    QByteArray webAuthnCredential;
+    bool created = false; // made by this seeding (false: the user existed and was left alone)
+};
+
+// The fixed demo accounts (DESIGN.md section 5, "Demo data"). Passwords, TOTP seeds and
+// recovery codes are constants, documented here and in `mwauth provider serve --help`:
+//
+//   Alice  Alice-pass-demo  password only
+//   Bob    Bob-pass-demo    TOTP   BOBBOBDEMOTOTPSECRETBOBBOBDEMO22
+//   Carol  Carol-pass-demo  TOTP   CAROLDEMOTOTPSECRETCAROLDEMO2345, WebAuthn, recovery codes
+//                           CAROL-DEMO-RC-01 ... CAROL-DEMO-RC-10
+//   Dave   Dave-pass-demo   WebAuthn only
+//   Admin  Admin-pass-demo  TOTP   ADMINDEMOTOTPSECRETADMINDEMO2345; groups sysop, bureaucrat
+//
+// TOTP: SHA1, 6 digits, 30 s (OATHAuth's settings). WebAuthn credentials are new ES256 keys
+// made with otp::VirtualAuthenticator for the provider's rpId ("127.0.0.1").
+//
+// What the 2FA records hold (TwoFactorRecord::data):
+//   totp           {"secret": base32, "digits": 6, "period": 30, "algorithm": "SHA1"}
+//   recoverycodes  {"recoverycodes": [code, ...]}
+//   webauthn       {"friendlyName": "Demo key", "credential": WebAuthnPublicCredential JSON,
+//                   "signCount": 0}
+class DemoData
+{
+public:
+    static constexpr const char *RpId = "127.0.0.1";
+
+    // The fixed definitions, without WebAuthn credentials, in the order above.
+    static QList<DemoAccount> accounts();
+
+    // Creates every demo account that does not exist yet (an existing user of the same name
+    // is skipped with its records untouched, so seeding twice is harmless). Returns every
+    // account, created or not. Errors of the store are passed on.
+    static Result<QList<DemoAccount>> seed(UserStore &users, Random &random,
+                                           const QString &rpId = QString::fromLatin1(RpId));
+
+    // [{"name", "password", "groups", "modules", "totp_secret"?, "recovery_codes"?,
+    //   "webauthn_credential"? (the VirtualAuthenticator JSON as an object)}]
+    static QJsonArray toJson(const QList<DemoAccount> &accounts);
+};
+
+} // namespace mwauth::provider

@@ -1,0 +1,112 @@
+#include "LocalProvider.h"
+
+using namespace Qt::StringLiterals;
+
+namespace mwauth::provider {
+
+LocalProvider::LocalProvider(const Clock &clock, Random &random)
+    : m_clock(clock)
+    , m_random(random)
+{ }
+
+LocalProvider::~LocalProvider()
+{
+    stop();
+}
+
+Result<void> LocalProvider::start(const LocalProviderOptions &options)
+{
+    if (isRunning())
+        return fail(ErrorCode::InvalidInput, u"The local provider is already running."_s);
+    if (!options.scriptPath.isEmpty() && !options.scriptPath.startsWith(u'/'))
+        return fail(ErrorCode::InvalidInput,
+                    u"The script path '%1' must start with '/' (for example '/w'), or be empty."_s.arg(
+                        options.scriptPath));
+
+    Result<std::unique_ptr<ProviderDatabase>> database = ProviderDatabase::open(options.database);
+    if (!database)
+        return database.error();
+    m_database = std::move(*database);
+    m_hasher = std::make_unique<PasswordHasher>(m_random, options.passwordIterations);
+    m_users = std::make_unique<UserStore>(*m_database, *m_hasher, m_clock);
+
+    if (options.demo) {
+        Result<QList<DemoAccount>> accounts = DemoData::seed(*m_users, m_random);
+        if (!accounts) {
+            stop();
+            return accounts.error();
+        }
+        m_demoAccounts = std::move(*accounts);
+    }
+
+    m_server = std::make_unique<ProviderServer>(&m_random);
+    m_server->setScriptPath(options.scriptPath);
+    m_server->setSessionStore(&m_sessions);
+    installServices();
+    const Result<void> listening = m_server->start(options.port);
+    if (!listening) {
+        stop();
+        return listening;
+    }
+    return {};
+}
+
+void LocalProvider::installServices()
+{
+    // Login API, OAuth services plug in here: each registers its api.php modules, REST
+    // routes and index.php pages on *m_server, using m_users, m_database, m_clock and m_random.
+}
+
+void LocalProvider::stop()
+{
+    if (m_server)
+        m_server->stop();
+    m_server.reset();
+    m_users.reset();
+    m_hasher.reset();
+    m_database.reset();
+    m_demoAccounts.clear();
+}
+
+bool LocalProvider::isRunning() const
+{
+    return m_server && m_server->isRunning();
+}
+
+QUrl LocalProvider::baseUrl() const
+{
+    return isRunning() ? m_server->baseUrl() : QUrl();
+}
+
+QUrl LocalProvider::scriptUrl(const QString &file) const
+{
+    if (!isRunning())
+        return {};
+    QUrl url = m_server->baseUrl();
+    url.setPath(m_server->scriptPath() + u'/' + file);
+    return url;
+}
+
+QUrl LocalProvider::apiUrl() const
+{
+    return scriptUrl(u"api.php"_s);
+}
+
+QUrl LocalProvider::restUrl() const
+{
+    return scriptUrl(u"rest.php"_s);
+}
+
+QUrl LocalProvider::indexUrl() const
+{
+    return scriptUrl(u"index.php"_s);
+}
+
+QUrl LocalProvider::issuer() const
+{
+    if (!isRunning())
+        return {};
+    return m_server->baseUrl().adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
+}
+
+} // namespace mwauth::provider

@@ -6,6 +6,7 @@
 #include "JwtCommand.h"
 #include "OAuth1Command.h"
 #include "PkceCommand.h"
+#include "ProviderCommand.h"
 #include "RootCommand.h"
 #include "TotpCommand.h"
 
@@ -27,5 +28,7 @@ int main(int argc, char *argv[])
     root.addGroup(std::make_unique<mwauth::cli::TotpCommand>());
     root.addGroup(std::make_unique<mwauth::cli::OAuth1Command>());
     root.addGroup(std::make_unique<mwauth::cli::PkceCommand>());
+    // `provider serve` runs QCoreApplication::exec() itself, from inside run().
+    root.addGroup(std::make_unique<mwauth::cli::ProviderCommand>());
     return root.run(context, QCoreApplication::arguments().mid(1));
 }

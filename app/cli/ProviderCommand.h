@@ -1,0 +1,33 @@
+#pragma once
+
+#include "CommandGroup.h"
+
+namespace mwauth::cli {
+
+// mwauth provider serve [--port N] [--db LOCATION] [--script-path /w] [--demo] [--json]
+//   Runs the local MediaWiki look-alike (provider::LocalProvider) on 127.0.0.1 until
+//   SIGINT/SIGTERM, then stops it cleanly and exits 0. Prints its URLs and, with --demo,
+//   the demo accounts with their secrets; with --json the first line of stdout is one
+//   JSON object: {"base", "api", "rest", "index", "issuer", "users": [...], "clients": []}.
+// mwauth provider user add NAME --password-stdin [--email E] [--groups a,b] [--db LOCATION]
+// mwauth provider user list [--db LOCATION] [--json]
+//   Manage the users of a provider database.
+//
+// Default database: "provider.sqlite" in the user's data folder
+// (QStandardPaths::AppDataLocation), or ":memory:" for `serve --demo`.
+class ProviderCommand final : public CommandGroup
+{
+public:
+    ProviderCommand();
+
+    // The default --db location (without --demo).
+    static QString defaultDatabase();
+
+private:
+    static int serve(CommandContext &context, const QStringList &arguments);
+    static int user(CommandContext &context, const QStringList &arguments);
+    static int userAdd(CommandContext &context, const QStringList &arguments);
+    static int userList(CommandContext &context, const QStringList &arguments);
+};
+
+} // namespace mwauth::cli

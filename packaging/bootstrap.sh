@@ -3,7 +3,7 @@
 #
 #   packaging/bootstrap.sh run [-- console args]   install deps, build, start mwauth-console
 #   packaging/bootstrap.sh test                    install deps + test deps, build with -Werror, run all tests
-#   packaging/bootstrap.sh deps [--test]           only install the Debian packages
+#   packaging/bootstrap.sh deps [--test] [--ci]    only install the Debian packages
 #   packaging/bootstrap.sh build                   only configure and build (preset "default")
 #
 # Environment: MWAUTH_SKIP_APT=1 never calls apt-get (everything must already be there);
@@ -27,6 +27,10 @@ build_packages=(
 test_packages=(
     python3 python3-jwcrypto python3-oauthlib python3-jwt python3-cryptography
     postgresql-15 libqt6sql6-psql
+)
+# What .ci/run adds: the formatting check and the fuzzers (clang with its sanitizer runtime).
+ci_packages=(
+    git clang-format clang libclang-rt-14-dev
 )
 
 as_root() {
@@ -79,8 +83,15 @@ cmd=${1:-run}
 [ $# -gt 0 ] && shift
 case "$cmd" in
     deps)
-        install_packages "${build_packages[@]}"
-        if [ "${1:-}" = --test ]; then install_packages "${test_packages[@]}"; fi
+        wanted=("${build_packages[@]}")
+        for option in "$@"; do
+            case "$option" in
+                --test) wanted+=("${test_packages[@]}") ;;
+                --ci) wanted+=("${test_packages[@]}" "${ci_packages[@]}") ;;
+                *) echo "bootstrap: unknown option for deps: $option" >&2; exit 2 ;;
+            esac
+        done
+        install_packages "${wanted[@]}"
         ;;
     build)
         install_packages "${build_packages[@]}"

@@ -55,6 +55,8 @@ void LocalProvider::installServices()
 {
     // Login API, OAuth services plug in here: each registers its api.php modules, REST
     // routes and index.php pages on *m_server, using m_users, m_database, m_clock and m_random.
+    m_loginApi = std::make_unique<LoginApi>(*m_users, m_sessions, m_clock, m_random);
+    m_loginApi->install(*m_server);
 }
 
 void LocalProvider::stop()
@@ -62,6 +64,7 @@ void LocalProvider::stop()
     if (m_server)
         m_server->stop();
     m_server.reset();
+    m_loginApi.reset();
     m_users.reset();
     m_hasher.reset();
     m_database.reset();

@@ -1,4 +1,5 @@
 #include "otp/Base32.h"
+#include "otp/Otp.h"
 #include "otp/VirtualAuthenticator.h"
 #include "otp/WebAuthnAssertion.h"
 #include "otp/WebAuthnRequestOptions.h"
@@ -9,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkCookieJar>
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -38,6 +40,7 @@ private slots:
     void seedingTwiceIsHarmless();
     void carolWebAuthnVerifies();
     void startServesAndStops();
+    void demoAccountsLogIn();
     void badOptions_data();
     void badOptions();
     void demoOnFileDatabase();
@@ -301,6 +304,73 @@ void TestLocalProvider::startServesAndStops()
     QVERIFY(provider.users() == nullptr);
     QTcpServer probe;
     QVERIFY2(probe.listen(QHostAddress::LocalHost, port), "the port is still taken after stop()");
+}
+
+// The login API is installed: Alice logs in with her documented password, Bob with his
+// password and a TOTP code from his documented seed, over real HTTP.
+void TestLocalProvider::demoAccountsLogIn()
+{
+    LocalProvider provider(m_clock, m_random);
+    LocalProviderOptions options;
+    options.demo = true;
+    options.passwordIterations = 1000;
+    const Result<void> started = provider.start(options);
+    QVERIFY2(started.ok(), qPrintable(started.error().toString()));
+
+    QNetworkAccessManager network; // its default cookie jar carries the session
+    network.setProxy(QNetworkProxy::NoProxy);
+    const auto call = [&](const QByteArray &body) -> QJsonObject {
+        QNetworkRequest request(provider.apiUrl());
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
+        std::unique_ptr<QNetworkReply> reply(
+            body.startsWith("GET ") ? network.get(
+                QNetworkRequest(QUrl(provider.apiUrl().toString() + u'?' + QString::fromLatin1(body.mid(4)))))
+                                    : network.post(request, body));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!finished.wait(10000))
+            return {};
+        return QJsonDocument::fromJson(reply->readAll()).object();
+    };
+    const auto loginToken = [&]() {
+        return call("GET action=query&meta=tokens&type=login&format=json")[u"query"_s][u"tokens"_s]
+                                                                          [u"logintoken"_s]
+                                                                              .toString()
+                                                                              .toUtf8();
+    };
+    const auto login = [&](const char *user, const QString &password) {
+        return call("action=clientlogin&format=json&loginreturnurl=http%3A%2F%2F127.0.0.1%2F&username="
+                    + QByteArray(user) + "&password=" + QUrl::toPercentEncoding(password)
+                    + "&logintoken=" + QUrl::toPercentEncoding(QString::fromLatin1(loginToken())))
+            .value(u"clientlogin"_s)
+            .toObject();
+    };
+    const auto account = [&](const QString &name) {
+        for (const DemoAccount &a : provider.demoAccounts()) {
+            if (a.name == name)
+                return a;
+        }
+        return DemoAccount {};
+    };
+
+    const QJsonObject alice = login("Alice", account(u"Alice"_s).password);
+    QCOMPARE(alice.value(u"status"_s).toString(), u"PASS"_s);
+    QCOMPARE(alice.value(u"username"_s).toString(), u"Alice"_s);
+
+    network.setCookieJar(new QNetworkCookieJar); // a new client for Bob
+    const QJsonObject bob = login("Bob", account(u"Bob"_s).password);
+    QCOMPARE(bob.value(u"status"_s).toString(), u"UI"_s);
+    QCOMPARE(bob.value(u"messagecode"_s).toString(), u"oathauth-auth-ui"_s);
+    otp::TotpParameters totp;
+    totp.secret = *otp::Base32::decode(account(u"Bob"_s).totpSecret.toLatin1());
+    const QString code = *otp::totp(totp, m_clock.nowSeconds());
+    const QJsonObject second
+        = call("action=clientlogin&format=json&logincontinue=1&OATHToken=" + code.toLatin1()
+               + "&logintoken=" + QUrl::toPercentEncoding(QString::fromLatin1(loginToken())))
+              .value(u"clientlogin"_s)
+              .toObject();
+    QCOMPARE(second.value(u"status"_s).toString(), u"PASS"_s);
+    QCOMPARE(second.value(u"username"_s).toString(), u"Bob"_s);
+    provider.stop();
 }
 
 void TestLocalProvider::badOptions_data()

@@ -137,6 +137,7 @@ Result<QString> PasswordHasher::hash(const QString &password) const
     const QByteArray salt = m_random.bytes(SaltBytes);
     if (salt.size() != SaltBytes)
         return fail(ErrorCode::Crypto, QStringLiteral("No random salt could be made for the password hash."));
+    m_iterationsSpent += static_cast<quint64>(m_iterations);
     const Result<QByteArray> derived = pbkdf2("sha256", password.toUtf8(), salt, m_iterations, HashBytes);
     if (!derived)
         return derived.error();
@@ -151,6 +152,7 @@ Result<bool> PasswordHasher::verify(const QString &password, const QString &enco
     const Result<ParsedHash> parsed = parse(encoded);
     if (!parsed)
         return parsed.error();
+    m_iterationsSpent += static_cast<quint64>(parsed->iterations);
     const Result<QByteArray> derived
         = pbkdf2(parsed->digest, password.toUtf8(), parsed->salt, parsed->iterations, parsed->length);
     if (!derived)

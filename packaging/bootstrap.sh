@@ -27,6 +27,7 @@ build_packages=(
 test_packages=(
     python3 python3-jwcrypto python3-oauthlib python3-jwt python3-cryptography
     postgresql-15 libqt6sql6-psql
+    mediawiki php-cli php-sqlite3 php-intl php-mbstring php-xml curl
 )
 # What .ci/run adds: the formatting check and the fuzzers (clang with its sanitizer runtime).
 ci_packages=(

@@ -1,5 +1,7 @@
 #include "AuthRequests.h"
 
+#include <QJsonArray>
+
 namespace mwauth::provider {
 
 namespace authrequests {
@@ -53,6 +55,72 @@ AuthRequestInfo totp(const QString &account)
                        false, false},
         },
     };
+}
+
+AuthRequestInfo recoveryCodes(const QString &account)
+{
+    return AuthRequestInfo {
+        QStringLiteral("MediaWiki\\Extension\\OATHAuth\\Auth\\RecoveryCodesAuthenticationRequest"),
+        QStringLiteral("required"),
+        QStringLiteral("Two-factor authentication (OATH)."),
+        account,
+        {
+            AuthField {QStringLiteral("RecoveryCode"), QStringLiteral("string"),
+                       QStringLiteral("Recovery code"),
+                       QStringLiteral("One of the recovery codes you saved when you enabled two-factor "
+                                      "authentication. Each code works once."),
+                       false, false},
+        },
+    };
+}
+
+AuthRequestInfo moduleSelect(const QString &account)
+{
+    return AuthRequestInfo {
+        QStringLiteral("MediaWiki\\Extension\\OATHAuth\\Auth\\TwoFactorModuleSelectAuthenticationRequest"),
+        QStringLiteral("optional"),
+        QStringLiteral("Two-factor authentication (OATH)."),
+        account,
+        {
+            AuthField {QStringLiteral("newModule"), QStringLiteral("select"),
+                       QStringLiteral("Use another verification method"),
+                       QStringLiteral("The two-factor module to switch to; empty keeps the current one."),
+                       true, false},
+        },
+    };
+}
+
+QString moduleDescription(const QString &module)
+{
+    if (module == u"totp")
+        return QStringLiteral("Authenticator app (time-based one-time code)");
+    if (module == u"recoverycodes")
+        return QStringLiteral("Recovery code");
+    if (module == u"webauthn")
+        return QStringLiteral("Security key (WebAuthn)");
+    return module;
+}
+
+QJsonObject moduleSelectJson(const QString &account, const QString &currentModule,
+                             const QStringList &allowedModules, ApiFormatVersion version)
+{
+    QJsonObject json = requestJson(moduleSelect(account), version);
+    QJsonObject descriptions;
+    QJsonObject options {{QString(), QStringLiteral("Keep the current method")}};
+    for (const QString &module : allowedModules) {
+        descriptions.insert(module, moduleDescription(module));
+        options.insert(module, moduleDescription(module));
+    }
+    json.insert(QStringLiteral("metadata"),
+                QJsonObject {{QStringLiteral("currentModule"), currentModule},
+                             {QStringLiteral("allowedModules"), QJsonArray::fromStringList(allowedModules)},
+                             {QStringLiteral("moduleDescriptions"), descriptions}});
+    QJsonObject fields = json.value(QStringLiteral("fields")).toObject();
+    QJsonObject field = fields.value(QStringLiteral("newModule")).toObject();
+    field.insert(QStringLiteral("options"), options);
+    fields.insert(QStringLiteral("newModule"), field);
+    json.insert(QStringLiteral("fields"), fields);
+    return json;
 }
 
 } // namespace authrequests

@@ -42,6 +42,18 @@ namespace authrequests {
 AuthRequestInfo password(); // MediaWiki\Auth\PasswordAuthenticationRequest
 AuthRequestInfo rememberMe(); // MediaWiki\Auth\RememberMeAuthenticationRequest
 AuthRequestInfo totp(const QString &account); // OATHAuth's TOTPAuthenticationRequest
+// OATHAuth's RecoveryCodesAuthenticationRequest (field "RecoveryCode"). OATHAuth's English
+// i18n text was not at hand: label and help are our own plain wording.
+AuthRequestInfo recoveryCodes(const QString &account);
+// OATHAuth's TwoFactorModuleSelectAuthenticationRequest (field "newModule", a select; ""
+// keeps the current module). The caller adds the metadata and options (moduleSelectJson).
+AuthRequestInfo moduleSelect(const QString &account);
+// A readable name of a 2FA module ("totp", "recoverycodes"); the module itself if unknown.
+QString moduleDescription(const QString &module);
+// The module-select request as the API prints it: metadata {currentModule, allowedModules,
+// moduleDescriptions} and the select's "options" {module: description} (with "" = keep).
+QJsonObject moduleSelectJson(const QString &account, const QString &currentModule,
+                             const QStringList &allowedModules, ApiFormatVersion version);
 } // namespace authrequests
 
 // A boolean in the Action API's output: version 2 writes true/false; version 1 writes ""

@@ -20,6 +20,10 @@ const QString kUserId = QStringLiteral("wsUserID");
 const QString kUserName = QStringLiteral("wsUserName");
 const QString kPendingUserId = QStringLiteral("authPendingUserID");
 const QString kPendingRemember = QStringLiteral("authPendingRememberMe");
+const QString kPendingModule = QStringLiteral("authPendingModule");
+const QString kTotp = QStringLiteral("totp");
+const QString kRecoveryCodes = QStringLiteral("recoverycodes");
+const QString kRecoveryCodesKey = QStringLiteral("recoverycodes");
 const QString kTokenSuffix = QStringLiteral("+\\");
 
 constexpr int kSessionCookieDays = 30;
@@ -71,6 +75,30 @@ QList<QByteArray> totpSecrets(const QJsonObject &data)
     for (const QJsonValue &key : keys)
         secrets.append(key.toObject().value(QStringLiteral("secret")).toString().toLatin1());
     return secrets;
+}
+
+AuthRequestInfo moduleRequest(const QString &module, const QString &account)
+{
+    return module == kRecoveryCodes ? authrequests::recoveryCodes(account) : authrequests::totp(account);
+}
+
+// The message code and text of the first UI answer of `module`.
+std::pair<QString, QString> moduleIntro(const QString &module)
+{
+    if (module == kRecoveryCodes)
+        return {QStringLiteral("oathauth-auth-recovery-code-help"),
+                QStringLiteral("Please enter one of the recovery codes you saved when you enabled two-factor "
+                               "authentication.")};
+    return {QStringLiteral("oathauth-auth-ui"),
+            QStringLiteral("Please enter a code from your two-factor authentication application (such as "
+                           "Google Authenticator).")};
+}
+
+void clearPending(SessionData &session)
+{
+    session.remove(kPendingUserId);
+    session.remove(kPendingRemember);
+    session.remove(kPendingModule);
 }
 
 } // namespace
@@ -296,15 +324,14 @@ ApiResponse LoginApi::beginLogin(const ApiRequest &request, SessionData session,
     m_passwordThrottle.clear(throttleKey);
     const User user = check->user;
     const bool rememberMe = request.hasParam(QStringLiteral("rememberMe"));
-    const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(user.id, QStringLiteral("totp"));
-    if (records && !records->isEmpty()) {
+    const QStringList modules = enabledModules(user.id);
+    if (!modules.isEmpty()) {
+        const QString module = modules.first();
         session.insert(kPendingUserId, user.id);
         session.insert(kPendingRemember, rememberMe);
-        ApiResponse response = ui(
-            request, user.name, QStringLiteral("oathauth-auth-ui"),
-            QStringLiteral("Please enter a code from your two-factor authentication application (such as "
-                           "Google Authenticator)."),
-            warnings);
+        session.insert(kPendingModule, module);
+        const auto [code, message] = moduleIntro(module);
+        ApiResponse response = ui(request, user, module, code, message, warnings);
         response.saveSession = session;
         return response;
     }
@@ -313,73 +340,149 @@ ApiResponse LoginApi::beginLogin(const ApiRequest &request, SessionData session,
 
 ApiResponse LoginApi::continueLogin(const ApiRequest &request, SessionData session, const QString &wikiId)
 {
+    const QString notInProgress = QStringLiteral(
+        "Authentication is not in progress or session data has been lost. Please start again from the "
+        "beginning.");
     const qint64 pendingId = session.value(kPendingUserId).toLongLong();
     if (pendingId == 0) {
-        return fail(request, QStringLiteral("authmanager-authn-not-in-progress"),
-                    QStringLiteral("Authentication is not in progress or session data has been lost. Please "
-                                   "start again from the beginning."),
+        return fail(request, QStringLiteral("authmanager-authn-not-in-progress"), notInProgress,
                     unrecognizedWarnings(request, QStringLiteral("main"), clientLoginParams()));
     }
     const Result<User> user = m_users.userById(pendingId);
-    if (!user) {
-        session.remove(kPendingUserId);
-        session.remove(kPendingRemember);
+    const QStringList modules = user ? enabledModules(pendingId) : QStringList();
+    if (modules.isEmpty()) {
+        clearPending(session);
         ApiResponse response
-            = fail(request, QStringLiteral("authmanager-authn-not-in-progress"),
-                   QStringLiteral("Authentication is not in progress or session data has been lost. Please "
-                                  "start again from the beginning."));
+            = fail(request, QStringLiteral("authmanager-authn-not-in-progress"), notInProgress);
         response.saveSession = session;
         return response;
     }
-    const QJsonObject warnings = unrecognizedWarnings(
-        request, QStringLiteral("main"), clientLoginParams() + fieldNames({authrequests::totp({})}));
+    QString module = session.value(kPendingModule).toString();
+    if (!modules.contains(module))
+        module = modules.first();
+    QList<AuthRequestInfo> offered {moduleRequest(module, user->name)};
+    if (modules.size() > 1)
+        offered.append(authrequests::moduleSelect(user->name));
+    const QJsonObject warnings
+        = unrecognizedWarnings(request, QStringLiteral("main"), clientLoginParams() + fieldNames(offered));
+
+    const QString newModule = request.param(QStringLiteral("newModule"));
+    if (!newModule.isEmpty()) {
+        if (!modules.contains(newModule)) {
+            clearPending(session);
+            ApiResponse response = fail(request, QStringLiteral("oathauth-invalidrequest"),
+                                        QStringLiteral("Invalid request."), warnings);
+            response.saveSession = session;
+            return response;
+        }
+        session.insert(kPendingModule, newModule);
+        const auto [code, message] = moduleIntro(newModule);
+        ApiResponse response = ui(request, *user, newModule, code, message, warnings);
+        response.saveSession = session;
+        return response;
+    }
+
     const QString throttleKey = QString::number(pendingId);
     const double now = m_clock.nowSeconds();
     if (m_totpThrottle.isThrottled(throttleKey, now))
-        return ui(request, user->name, QStringLiteral("oathauth-throttled"),
+        return ui(request, *user, module, QStringLiteral("oathauth-throttled"),
                   QStringLiteral("Too many verification attempts! Please wait 1 minute."), warnings);
 
-    const QByteArray code = request.param(QStringLiteral("OATHToken")).trimmed().toUtf8();
-    const Result<QList<TwoFactorRecord>> records
-        = m_users.twoFactorRecords(pendingId, QStringLiteral("totp"));
-    std::optional<quint64> accepted;
-    if (records && !code.isEmpty()) {
-        const std::optional<quint64> last = m_lastTotpStep.contains(pendingId)
-            ? std::optional(m_lastTotpStep.value(pendingId))
-            : std::nullopt;
-        for (const TwoFactorRecord &record : *records) {
-            for (const QByteArray &secret : totpSecrets(record.data)) {
-                const Result<QByteArray> key = otp::Base32::decode(secret);
-                if (!key || key->isEmpty())
-                    continue;
-                otp::TotpParameters params;
-                params.secret = *key;
-                const Result<quint64> step = otp::verifyTotp(params, code, now, TotpWindowRadius, last);
-                if (step) {
-                    accepted = *step;
-                    break;
-                }
-            }
-            if (accepted)
-                break;
+    bool verified = false;
+    if (module == kRecoveryCodes) {
+        verified = consumeRecoveryCode(pendingId, request.param(QStringLiteral("RecoveryCode")));
+    } else {
+        const QByteArray code = request.param(QStringLiteral("OATHToken")).trimmed().toUtf8();
+        if (const std::optional<quint64> step = acceptedTotpStep(pendingId, code, now)) {
+            m_lastTotpStep.insert(pendingId, *step);
+            verified = true;
         }
     }
-    if (!accepted) {
+    if (!verified) {
         m_totpThrottle.recordFailure(throttleKey, now);
-        return ui(request, user->name, QStringLiteral("oathauth-login-failed"),
+        return ui(request, *user, module, QStringLiteral("oathauth-login-failed"),
                   QStringLiteral("Verification failed."), warnings);
     }
-    m_lastTotpStep.insert(pendingId, *accepted);
     m_totpThrottle.clear(throttleKey);
     const bool rememberMe = session.value(kPendingRemember).toBool();
     return pass(session, *user, rememberMe, wikiId, warnings);
 }
 
+QStringList LoginApi::enabledModules(qint64 userId) const
+{
+    QStringList modules;
+    for (const QString &module : {kTotp, kRecoveryCodes}) {
+        const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId, module);
+        // A record counts even when it holds no usable secret (say, every recovery code is
+        // used): the login then cannot pass instead of falling back to the password alone.
+        if (records && !records->isEmpty())
+            modules.append(module);
+    }
+    return modules;
+}
+
+std::optional<quint64> LoginApi::acceptedTotpStep(qint64 userId, const QByteArray &code, double now) const
+{
+    const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId, kTotp);
+    if (!records || code.isEmpty())
+        return std::nullopt;
+    const std::optional<quint64> last
+        = m_lastTotpStep.contains(userId) ? std::optional(m_lastTotpStep.value(userId)) : std::nullopt;
+    for (const TwoFactorRecord &record : *records) {
+        for (const QByteArray &secret : totpSecrets(record.data)) {
+            const Result<QByteArray> key = otp::Base32::decode(secret);
+            if (!key || key->isEmpty())
+                continue;
+            otp::TotpParameters params;
+            params.secret = *key;
+            if (const Result<quint64> step = otp::verifyTotp(params, code, now, TotpWindowRadius, last))
+                return *step;
+        }
+    }
+    return std::nullopt;
+}
+
+bool LoginApi::consumeRecoveryCode(qint64 userId, const QString &code)
+{
+    const QByteArray sent = code.trimmed().toUtf8();
+    if (sent.isEmpty())
+        return false;
+    const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId, kRecoveryCodes);
+    if (!records)
+        return false;
+    for (const TwoFactorRecord &record : *records) {
+        const QJsonArray codes = record.data.value(kRecoveryCodesKey).toArray();
+        // Every stored code is compared, so the time taken does not tell which one matched.
+        qsizetype match = -1;
+        for (qsizetype i = 0; i < codes.size(); ++i) {
+            if (constantTimeEquals(codes.at(i).toString().toUtf8(), sent) && match < 0)
+                match = i;
+        }
+        if (match < 0)
+            continue;
+        QJsonArray remaining = codes;
+        remaining.removeAt(match);
+        QJsonObject data = record.data;
+        data.insert(kRecoveryCodesKey, remaining);
+        // The store has no update: the record is replaced. The code counts as used only once
+        // the old record is gone.
+        const Result<void> removed = m_users.removeTwoFactor(userId, record.id);
+        if (!removed) {
+            qWarning("Could not remove a used recovery code: %s", qUtf8Printable(removed.error().message()));
+            return false;
+        }
+        if (const Result<TwoFactorRecord> added = m_users.addTwoFactor(userId, kRecoveryCodes, data); !added)
+            qWarning("Could not store the remaining recovery codes: %s",
+                     qUtf8Printable(added.error().message()));
+        return true;
+    }
+    return false;
+}
+
 ApiResponse LoginApi::pass(SessionData session, const User &user, bool rememberMe, const QString &wikiId,
                            const QJsonObject &warnings)
 {
-    session.remove(kPendingUserId);
-    session.remove(kPendingRemember);
+    clearPending(session);
     session.remove(kEditToken);
     session.insert(kUserId, user.id);
     session.insert(kUserName, user.name);
@@ -416,13 +519,17 @@ ApiResponse LoginApi::fail(const ApiRequest &request, const QString &code, const
     return ApiResponse::json(body);
 }
 
-ApiResponse LoginApi::ui(const ApiRequest &request, const QString &account, const QString &code,
-                         const QString &message, const QJsonObject &warnings)
+ApiResponse LoginApi::ui(const ApiRequest &request, const User &user, const QString &module,
+                         const QString &code, const QString &message, const QJsonObject &warnings)
 {
     const ApiFormatVersion version = apiFormatVersion(request);
+    QJsonArray requests {requestJson(moduleRequest(module, user.name), version)};
+    const QStringList modules = enabledModules(user.id);
+    if (modules.size() > 1)
+        requests.append(authrequests::moduleSelectJson(user.name, module, modules, version));
     const QJsonObject result {
         {QStringLiteral("status"), QStringLiteral("UI")},
-        {QStringLiteral("requests"), QJsonArray {requestJson(authrequests::totp(account), version)}},
+        {QStringLiteral("requests"), requests},
         {QStringLiteral("message"), message},
         {QStringLiteral("messagecode"), code},
     };

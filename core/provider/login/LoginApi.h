@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QJsonObject>
+#include <optional>
 
 namespace mwauth::provider {
 
@@ -30,6 +31,17 @@ namespace mwauth::provider {
 //             --wrong or replayed code------------------------------> UI oathauth-login-failed
 //             --after 10 failed codes within 60 s-------------------> UI oathauth-throttled
 //   (no pending) --logincontinue---> FAIL authmanager-authn-not-in-progress
+//
+// Second-factor modules (reference/oathauth-clientlogin.md, "Which module is offered first"):
+// a user's modules are those of "totp" and "recoverycodes" that have a record (in that
+// order; TOTP is offered first when present). The pending module is kept in the session.
+// A user with two or more modules gets OATHAuth's TwoFactorModuleSelectAuthenticationRequest
+// next to the module's request in every UI answer; "logincontinue + newModule=<module>"
+// switches (UI with that module's request), newModule="" keeps the current module, and a
+// module the user has not enabled is FAIL oathauth-invalidrequest. A recovery code
+// ("RecoveryCode", compared in constant time with each code of the record's
+// {"recoverycodes": [...]}) is removed from the record when used, so it works once; a
+// wrong one answers UI oathauth-login-failed and counts toward the TOTP throttle.
 //
 // TOTP: RFC 6238 SHA-1, 6 digits, 30 s, window +/-4 steps ($wgOATHAuthWindowRadius); a
 // code is accepted only if its step is newer than the last step accepted for the user
@@ -65,8 +77,15 @@ private:
                      const QJsonObject &warnings);
     ApiResponse fail(const ApiRequest &request, const QString &code, const QString &message,
                      const QJsonObject &warnings = {});
-    ApiResponse ui(const ApiRequest &request, const QString &account, const QString &code,
+    // A UI answer with the request of `module` (and the module-select request when the
+    // user has more than one module).
+    ApiResponse ui(const ApiRequest &request, const User &user, const QString &module, const QString &code,
                    const QString &message, const QJsonObject &warnings);
+    // The second-factor modules `userId` has enabled, TOTP first.
+    QStringList enabledModules(qint64 userId) const;
+    // Whether `code` is one of the user's recovery codes; if so it is removed from the record.
+    bool consumeRecoveryCode(qint64 userId, const QString &code);
+    std::optional<quint64> acceptedTotpStep(qint64 userId, const QByteArray &code, double now) const;
     QJsonObject userInfo(const ApiRequest &request, const SessionData &session);
     QString sessionToken(SessionData &session, const QString &key);
     // Compares a sent token with the session's `key` token ("+\" only when anonymous csrf).

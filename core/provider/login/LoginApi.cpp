@@ -483,7 +483,10 @@ ApiResponse LoginApi::pass(SessionData session, const User &user, bool rememberM
                            const QJsonObject &warnings)
 {
     clearPending(session);
+    // The session is renewed (renewSessionId below): like MediaWiki, its tokens do not
+    // survive that, so a login token from before the login is a badtoken afterwards.
     session.remove(kEditToken);
+    session.remove(kLoginToken);
     session.insert(kUserId, user.id);
     session.insert(kUserName, user.name);
     QJsonObject body {{QStringLiteral("clientlogin"),

@@ -421,6 +421,8 @@ void TestLoginApi::wrongTotpThenRightCode()
     COMPARE_FIXTURE("clientlogin-bob-step2-wrong-totp-ui", continueWith(client, token, wrong));
     // The login is still pending: the right code passes.
     COMPARE_FIXTURE("clientlogin-bob-step3-after-wrong-totp-pass", continueWith(client, token, right));
+    // The login renewed the session, and its login token went with it (MediaWiki: badtoken).
+    COMPARE_FIXTURE("clientlogin-bad-logintoken-error", continueWith(client, token, right));
 
     // A second login a step later: a recovery code is not accepted (as in the recorded
     // OATHAuth build), nor a code 5 steps away (outside the window of 4); then a valid one.

@@ -2,6 +2,7 @@
 // answer compared structurally with what MediaWiki 1.39 + OATHAuth answered to the same
 // request (peers/mediawiki/fixtures and fixtures/fv2).
 
+#include "LoginTestProvider.h"
 #include "LoginTestSupport.h"
 #include "ProviderTestSupport.h"
 #include "otp/Base32.h"
@@ -53,12 +54,9 @@ private:
 
     FixedClock m_clock;
     SystemRandom m_random;
-    std::unique_ptr<PasswordHasher> m_hasher;
-    std::unique_ptr<ProviderDatabase> m_db;
-    std::unique_ptr<UserStore> m_users;
-    std::unique_ptr<InMemorySessionStore> m_sessions;
-    std::unique_ptr<ProviderServer> m_server;
-    std::unique_ptr<LoginApi> m_api;
+    std::unique_ptr<LoginTestProvider> m_provider;
+    UserStore *m_users = nullptr; // m_provider's
+    ProviderServer *m_server = nullptr; // m_provider's
     std::unique_ptr<TestHttpClient> m_http;
     User m_alice;
     User m_bob;
@@ -178,11 +176,9 @@ Reply TestLoginApi::continueWith(Client &client, const QString &token, const QSt
 void TestLoginApi::init()
 {
     m_clock.set(kStartTime);
-    m_hasher = std::make_unique<PasswordHasher>(m_random, 1000);
-    auto db = ProviderDatabase::open(u":memory:"_qs);
-    QVERIFY2(db.ok(), db.ok() ? "" : qPrintable(db.error().message()));
-    m_db = std::move(*db);
-    m_users = std::make_unique<UserStore>(*m_db, *m_hasher, m_clock);
+    m_provider = std::make_unique<LoginTestProvider>(m_clock, m_random);
+    QCOMPARE(m_provider->open(), QString());
+    m_users = m_provider->users();
     QVERIFY(m_users->createUser(u"Admin"_qs, u"Admin-pass-2fa-test"_qs).ok());
     QVERIFY(m_users->createUser(u"Dummy"_qs, u"Dummy-pass-2fa-test"_qs).ok());
     auto alice = m_users->createUser(u"Alice"_qs, kAlicePassword);
@@ -193,25 +189,17 @@ void TestLoginApi::init()
     const QJsonObject totp {{u"keys"_qs, QJsonArray {QJsonObject {{u"secret"_qs, kBobSecret}}}}};
     QVERIFY(m_users->addTwoFactor(m_bob.id, u"totp"_qs, totp).ok());
 
-    m_sessions = std::make_unique<InMemorySessionStore>();
-    m_server = std::make_unique<ProviderServer>(&m_random);
-    m_server->setScriptPath(QString());
-    m_server->setWikiId(u"oathwiki"_qs);
-    m_server->setSessionStore(m_sessions.get());
-    m_api = std::make_unique<LoginApi>(*m_users, *m_sessions, m_clock, m_random);
-    m_api->install(*m_server);
-    QVERIFY(m_server->start(0).ok());
+    QCOMPARE(m_provider->start(), QString());
+    m_server = m_provider->server();
     m_http = std::make_unique<TestHttpClient>();
 }
 
 void TestLoginApi::cleanup()
 {
     m_http.reset();
-    m_server.reset();
-    m_api.reset();
-    m_sessions.reset();
-    m_users.reset();
-    m_db.reset();
+    m_server = nullptr;
+    m_users = nullptr;
+    m_provider.reset();
 }
 
 void TestLoginApi::versions_data()

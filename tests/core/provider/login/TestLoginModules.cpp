@@ -3,6 +3,7 @@
 // (reference/oathauth-clientlogin.md, "2FA modules and their requests" and "Which module is
 // offered first"). Over real HTTP on 127.0.0.1, formatversion 2.
 
+#include "LoginTestProvider.h"
 #include "ProviderTestSupport.h"
 #include "otp/Base32.h"
 #include "otp/Otp.h"
@@ -58,12 +59,9 @@ private:
 
     FixedClock m_clock;
     SystemRandom m_random;
-    std::unique_ptr<PasswordHasher> m_hasher;
-    std::unique_ptr<ProviderDatabase> m_db;
-    std::unique_ptr<UserStore> m_users;
-    std::unique_ptr<InMemorySessionStore> m_sessions;
-    std::unique_ptr<ProviderServer> m_server;
-    std::unique_ptr<LoginApi> m_api;
+    std::unique_ptr<LoginTestProvider> m_provider;
+    UserStore *m_users = nullptr; // m_provider's
+    ProviderServer *m_server = nullptr; // m_provider's
     std::unique_ptr<TestHttpClient> m_http;
     QHash<QString, User> m_byName;
     QString m_loginToken;
@@ -159,11 +157,9 @@ QJsonObject TestLoginModules::requestById(const QJsonObject &result, const QStri
 void TestLoginModules::init()
 {
     m_clock.set(kStartTime);
-    m_hasher = std::make_unique<PasswordHasher>(m_random, 1000);
-    auto db = ProviderDatabase::open(u":memory:"_qs);
-    QVERIFY2(db.ok(), db.ok() ? "" : qPrintable(db.error().message()));
-    m_db = std::move(*db);
-    m_users = std::make_unique<UserStore>(*m_db, *m_hasher, m_clock);
+    m_provider = std::make_unique<LoginTestProvider>(m_clock, m_random);
+    QCOMPARE(m_provider->open(), QString());
+    m_users = m_provider->users();
     const QJsonObject totp {{u"secret"_qs, kSecret}};
     // Bob: TOTP only; Carol: TOTP and recovery codes; Dave: recovery codes only; Erin: none.
     for (const QString &name : {u"Bob"_qs, u"Carol"_qs, u"Dave"_qs, u"Erin"_qs}) {
@@ -182,25 +178,17 @@ void TestLoginModules::init()
                                {{u"recoverycodes"_qs, QJsonArray::fromStringList(kDaveCodes)}})
                 .ok());
 
-    m_sessions = std::make_unique<InMemorySessionStore>();
-    m_server = std::make_unique<ProviderServer>(&m_random);
-    m_server->setScriptPath(QString());
-    m_server->setWikiId(u"oathwiki"_qs);
-    m_server->setSessionStore(m_sessions.get());
-    m_api = std::make_unique<LoginApi>(*m_users, *m_sessions, m_clock, m_random);
-    m_api->install(*m_server);
-    QVERIFY(m_server->start(0).ok());
+    QCOMPARE(m_provider->start(), QString());
+    m_server = m_provider->server();
     m_http = std::make_unique<TestHttpClient>();
 }
 
 void TestLoginModules::cleanup()
 {
     m_http.reset();
-    m_server.reset();
-    m_api.reset();
-    m_sessions.reset();
-    m_users.reset();
-    m_db.reset();
+    m_server = nullptr;
+    m_users = nullptr;
+    m_provider.reset();
     m_byName.clear();
 }
 

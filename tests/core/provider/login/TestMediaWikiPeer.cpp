@@ -4,6 +4,7 @@
 // Both must answer with the same statuses, message codes and request ids, and those must be
 // the ones documented for MediaWiki in peers/mediawiki/README.md.
 
+#include "LoginTestProvider.h"
 #include "common/Clock.h"
 #include "common/Random.h"
 #include "otp/Base32.h"
@@ -33,6 +34,7 @@
 
 using namespace mwauth;
 using namespace mwauth::provider;
+using mwauth::provider::testing::LoginTestProvider;
 
 namespace {
 const QString kBobSecret = QStringLiteral("MJXWELLUN52HALLUMVZXILLTMVRXEZLU");
@@ -197,12 +199,9 @@ private:
 
     SystemClock m_clock;
     SystemRandom m_random;
-    std::unique_ptr<PasswordHasher> m_hasher;
-    std::unique_ptr<ProviderDatabase> m_db;
-    std::unique_ptr<UserStore> m_users;
-    std::unique_ptr<InMemorySessionStore> m_sessions;
-    std::unique_ptr<ProviderServer> m_server;
-    std::unique_ptr<LoginApi> m_api;
+    std::unique_ptr<LoginTestProvider> m_provider;
+    UserStore *m_users = nullptr; // m_provider's
+    ProviderServer *m_server = nullptr; // m_provider's
 
 private Q_SLOTS:
     void initTestCase();
@@ -260,33 +259,23 @@ void TestMediaWikiPeer::initTestCase()
     m_wikiStarted = true; // stop.sh is harmless if nothing was started
     QVERIFY2(ok, qPrintable(u"start.sh failed:\n"_qs + output));
 
-    m_hasher = std::make_unique<PasswordHasher>(m_random, 1000);
-    auto db = ProviderDatabase::open(u":memory:"_qs);
-    QVERIFY2(db.ok(), db.ok() ? "" : qPrintable(db.error().message()));
-    m_db = std::move(*db);
-    m_users = std::make_unique<UserStore>(*m_db, *m_hasher, m_clock);
+    m_provider = std::make_unique<LoginTestProvider>(m_clock, m_random);
+    QCOMPARE(m_provider->open(), QString());
+    m_users = m_provider->users();
     auto alice = m_users->createUser(u"Alice"_qs, kAlicePassword);
     auto bob = m_users->createUser(u"Bob"_qs, kBobPassword);
     QVERIFY(alice.ok() && bob.ok());
     const QJsonObject totp {{u"keys"_qs, QJsonArray {QJsonObject {{u"secret"_qs, kBobSecret}}}}};
     QVERIFY(m_users->addTwoFactor(bob->id, u"totp"_qs, totp).ok());
-    m_sessions = std::make_unique<InMemorySessionStore>();
-    m_server = std::make_unique<ProviderServer>(&m_random);
-    m_server->setScriptPath(QString());
-    m_server->setWikiId(u"oathwiki"_qs);
-    m_server->setSessionStore(m_sessions.get());
-    m_api = std::make_unique<LoginApi>(*m_users, *m_sessions, m_clock, m_random);
-    m_api->install(*m_server);
-    QVERIFY(m_server->start(0).ok());
+    QCOMPARE(m_provider->start(), QString());
+    m_server = m_provider->server();
 }
 
 void TestMediaWikiPeer::cleanupTestCase()
 {
-    m_server.reset();
-    m_api.reset();
-    m_sessions.reset();
-    m_users.reset();
-    m_db.reset();
+    m_server = nullptr;
+    m_users = nullptr;
+    m_provider.reset();
     if (!m_wikiStarted)
         return;
     bool ok = false;

@@ -32,6 +32,23 @@ Result<jose::Jwk> readKey(CommandContext &context, const CommandLine &cl)
     return key;
 }
 
+enum class KeyPart { Private, Public };
+
+// How `generate` and `public` end: the key's private or public form, as PEM when asked,
+// otherwise as JWK JSON.
+int printKey(CommandContext &context, const CommandLine &cl, const jose::Jwk &key, KeyPart part, bool asPem)
+{
+    if (asPem) {
+        const Result<QByteArray> text = part == KeyPart::Private ? key.toPrivatePem() : key.toPublicPem();
+        if (!text)
+            return cl.fail(ExitInputError, text.error());
+        context.printRaw(*text);
+        return ExitOk;
+    }
+    context.printJson(part == KeyPart::Private ? key.toPrivateJson() : key.toPublicJson());
+    return ExitOk;
+}
+
 } // namespace
 
 JwkCommand::JwkCommand()
@@ -82,15 +99,7 @@ int JwkCommand::generate(CommandContext &context, const QStringList &arguments)
     Result<jose::Jwk> key = jose::KeyGenerator::generate(*alg, bits);
     if (!key)
         return cl.fail(key.error().code() == ErrorCode::Crypto ? ExitInputError : ExitUsage, key.error());
-    if (pem) {
-        Result<QByteArray> text = key->toPrivatePem();
-        if (!text)
-            return cl.fail(ExitInputError, text.error());
-        context.printRaw(*text);
-        return ExitOk;
-    }
-    context.printJson(key->toPrivateJson());
-    return ExitOk;
+    return printKey(context, cl, *key, KeyPart::Private, pem);
 }
 
 int JwkCommand::publicKey(CommandContext &context, const QStringList &arguments)
@@ -109,15 +118,7 @@ int JwkCommand::publicKey(CommandContext &context, const QStringList &arguments)
     if (key->type() == jose::Jwk::Type::Oct)
         return cl.fail(ExitInputError,
                        u"This is a symmetric (oct) key: it is all secret and has no public form."_s);
-    if (cl.isSet(u"pem"_s)) {
-        Result<QByteArray> text = key->toPublicPem();
-        if (!text)
-            return cl.fail(ExitInputError, text.error());
-        context.printRaw(*text);
-        return ExitOk;
-    }
-    context.printJson(key->toPublicJson());
-    return ExitOk;
+    return printKey(context, cl, *key, KeyPart::Public, cl.isSet(u"pem"_s));
 }
 
 int JwkCommand::thumbprint(CommandContext &context, const QStringList &arguments)

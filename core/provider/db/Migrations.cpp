@@ -1,5 +1,7 @@
 #include "Migrations.h"
 
+#include "ProviderDatabase.h"
+
 #include <QDateTime>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -7,11 +9,6 @@
 namespace mwauth::provider {
 
 namespace {
-
-Error sqlFailure(const QString &what, const QSqlError &error)
-{
-    return fail(ErrorCode::Database, what, error.text());
-}
 
 // Version 1: what the login issue needs. Names follow MediaWiki (user, user_groups,
 // oathauth_devices); "user" is quoted because it is a reserved word in PostgreSQL.
@@ -101,8 +98,8 @@ Result<int> Migrations::currentVersion(const QSqlDatabase &db)
         return 0;
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")))
-        return sqlFailure(QStringLiteral("The database's schema version could not be read."),
-                          query.lastError());
+        return ProviderDatabase::sqlError(QStringLiteral("The database's schema version could not be read."),
+                                          query.lastError());
     if (!query.next() || query.value(0).isNull())
         return 0;
     return query.value(0).toInt();
@@ -161,7 +158,7 @@ Result<int> Migrations::apply(QSqlDatabase &db, SqlDialect dialect) const
     const QString noTable = QStringLiteral("The schema_version table could not be created.");
     QSqlError error = beginLocked();
     if (error.isValid())
-        return sqlFailure(noTable, error);
+        return ProviderDatabase::sqlError(noTable, error);
     error = execute(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version ("
                                    " version INTEGER NOT NULL PRIMARY KEY,"
                                    " applied TEXT NOT NULL)"));
@@ -169,7 +166,7 @@ Result<int> Migrations::apply(QSqlDatabase &db, SqlDialect dialect) const
         error = execute(QStringLiteral("COMMIT"));
     if (error.isValid()) {
         rollback();
-        return sqlFailure(noTable, error);
+        return ProviderDatabase::sqlError(noTable, error);
     }
 
     for (const Migration &migration : m_migrations) {
@@ -183,7 +180,7 @@ Result<int> Migrations::apply(QSqlDatabase &db, SqlDialect dialect) const
                   .arg(migration.version - 1);
         error = beginLocked();
         if (error.isValid())
-            return sqlFailure(failedMessage, error);
+            return ProviderDatabase::sqlError(failedMessage, error);
         const Result<int> now = currentVersion(db);
         if (!now) {
             rollback();
@@ -201,7 +198,7 @@ Result<int> Migrations::apply(QSqlDatabase &db, SqlDialect dialect) const
             error = execute(render(statement, dialect));
             if (error.isValid()) {
                 rollback();
-                return sqlFailure(failedMessage, error);
+                return ProviderDatabase::sqlError(failedMessage, error);
             }
         }
         QSqlQuery record(db);
@@ -212,13 +209,13 @@ Result<int> Migrations::apply(QSqlDatabase &db, SqlDialect dialect) const
             error = record.lastError();
             record.finish();
             rollback();
-            return sqlFailure(failedMessage, error);
+            return ProviderDatabase::sqlError(failedMessage, error);
         }
         record.finish();
         error = execute(QStringLiteral("COMMIT"));
         if (error.isValid()) {
             rollback();
-            return sqlFailure(failedMessage, error);
+            return ProviderDatabase::sqlError(failedMessage, error);
         }
     }
     return latest;

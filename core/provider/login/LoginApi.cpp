@@ -2,6 +2,7 @@
 
 #include "AuthRequests.h"
 #include "common/ConstantTime.h"
+#include "common/Logging.h"
 #include "otp/Base32.h"
 #include "otp/Otp.h"
 #include "provider/server/ApiErrors.h"
@@ -316,7 +317,7 @@ ApiResponse LoginApi::beginLogin(const ApiRequest &request, SessionData session,
         = m_users.checkPassword(name, request.param(QStringLiteral("password")));
     if (!check || !check->matches) {
         if (!check)
-            qWarning("Login check failed: %s", qUtf8Printable(check.error().message()));
+            qCWarning(log::providerLogin) << "Login check failed:" << check.error().message();
         m_passwordThrottle.recordFailure(throttleKey, now);
         return fail(request, QStringLiteral("wrongpassword"),
                     QStringLiteral("Incorrect username or password entered.\nPlease try again."), warnings);

@@ -2,6 +2,7 @@
 
 #include "ApiErrors.h"
 #include "ApiParams.h"
+#include "common/Logging.h"
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
@@ -15,8 +16,6 @@
 namespace mwauth::provider {
 
 namespace {
-
-Q_LOGGING_CATEGORY(lcServer, "mwauth.provider.server", QtInfoMsg)
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -176,7 +175,7 @@ Result<void> ProviderServer::start(quint16 port)
     frontend->bind(tcp);
     frontend->tcpServer = tcp;
     m_frontend = std::move(frontend);
-    qCDebug(lcServer) << "Provider listening on" << baseUrl().toString();
+    qCDebug(log::providerServer) << "Provider listening on" << baseUrl().toString();
     return {};
 }
 
@@ -333,7 +332,7 @@ void ProviderServer::loadSession(HttpRequest &request)
         return;
     const auto loaded = m_sessions->load(id);
     if (!loaded) {
-        qCWarning(lcServer) << "Session store:" << loaded.error().toString();
+        qCWarning(log::providerServer) << "Session store:" << loaded.error().toString();
         return;
     }
     if (!loaded->has_value())
@@ -348,7 +347,7 @@ void ProviderServer::applySession(const HttpRequest &request, ProviderResponse &
     if (response.endSession) {
         if (!request.sessionId.isEmpty()) {
             if (const auto removed = m_sessions->remove(request.sessionId); !removed)
-                qCWarning(lcServer) << "Session store:" << removed.error().toString();
+                qCWarning(log::providerServer) << "Session store:" << removed.error().toString();
         }
         response.addHeader("Set-Cookie",
                            sessionCookieName() + "=deleted; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0"
@@ -362,10 +361,10 @@ void ProviderServer::applySession(const HttpRequest &request, ProviderResponse &
     const QByteArray id = isNew ? newSessionId(*m_random) : request.sessionId;
     if (renew) {
         if (const auto removed = m_sessions->remove(request.sessionId); !removed)
-            qCWarning(lcServer) << "Session store:" << removed.error().toString();
+            qCWarning(log::providerServer) << "Session store:" << removed.error().toString();
     }
     if (const auto saved = m_sessions->save(id, *response.saveSession); !saved) {
-        qCWarning(lcServer) << "Session store:" << saved.error().toString();
+        qCWarning(log::providerServer) << "Session store:" << saved.error().toString();
         response = ProviderResponse::html(
             500, QStringLiteral("Internal error"),
             QStringLiteral("The session could not be saved: %1").arg(saved.error().message()));

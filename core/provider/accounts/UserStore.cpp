@@ -28,6 +28,13 @@ Error noSuchUser(qint64 id)
     return fail(ErrorCode::NotFound, QStringLiteral("There is no user with the id %1.").arg(id));
 }
 
+// How a record's data is stored: compact JSON, whose object keys QJsonDocument always
+// writes in the same (sorted) order, so equal objects give equal text.
+QString serializedData(const QJsonObject &data)
+{
+    return QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact));
+}
+
 Result<void> exec(QSqlQuery &query, const QString &what)
 {
     if (!query.exec())
@@ -304,7 +311,7 @@ Result<TwoFactorRecord> UserStore::addTwoFactor(qint64 userId, const QString &mo
                                  " VALUES (?, ?, ?, ?) RETURNING oad_id"));
     query.addBindValue(userId);
     query.addBindValue(module);
-    query.addBindValue(QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact)));
+    query.addBindValue(serializedData(data));
     query.addBindValue(record.created);
     if (!query.exec() || !query.next())
         return ProviderDatabase::sqlError(QStringLiteral("The %1 record could not be stored.").arg(module),
@@ -362,6 +369,43 @@ Result<void> UserStore::removeTwoFactor(qint64 userId, qint64 recordId)
         return fail(ErrorCode::InvalidInput,
                     QStringLiteral("The user %1 has no second-factor record %2.").arg(userId).arg(recordId));
     return {};
+}
+
+Result<void> UserStore::updateTwoFactor(qint64 userId, qint64 recordId, const QJsonObject &expected,
+                                        const QJsonObject &data)
+{
+    QSqlQuery query(m_db.database());
+    query.prepare(QStringLiteral("UPDATE oathauth_devices SET oad_data = ?"
+                                 " WHERE oad_id = ? AND oad_user = ? AND oad_data = ?"));
+    query.addBindValue(serializedData(data));
+    query.addBindValue(recordId);
+    query.addBindValue(userId);
+    query.addBindValue(serializedData(expected));
+    if (const Result<void> ok = exec(query, QStringLiteral("The second-factor record could not be updated."));
+        !ok)
+        return ok;
+    if (query.numRowsAffected() == 1)
+        return {};
+    query.finish();
+
+    // Nothing was updated: either the record is not there (or not the user's), or another
+    // caller changed it since it was read.
+    QSqlQuery lookup(m_db.database());
+    lookup.prepare(
+        QStringLiteral("SELECT oad_module FROM oathauth_devices WHERE oad_id = ? AND oad_user = ?"));
+    lookup.addBindValue(recordId);
+    lookup.addBindValue(userId);
+    if (const Result<void> ok = exec(lookup, QStringLiteral("The second-factor record could not be read."));
+        !ok)
+        return ok;
+    if (!lookup.next())
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("The user %1 has no second-factor record %2.").arg(userId).arg(recordId));
+    return fail(ErrorCode::Conflict,
+                QStringLiteral("The %1 record %2 was changed by someone else after it was read; "
+                               "read it again and retry.")
+                    .arg(lookup.value(0).toString())
+                    .arg(recordId));
 }
 
 } // namespace mwauth::provider

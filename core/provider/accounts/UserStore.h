@@ -82,6 +82,15 @@ public:
     Result<QList<TwoFactorRecord>> twoFactorRecords(qint64 userId, const QString &module = {}) const;
     // Removes one record of the user; a record that is not the user's is an error.
     Result<void> removeTwoFactor(qint64 userId, qint64 recordId);
+    // Replaces the data of one record of the user, atomically, only if the record still holds
+    // `expected` (compare-and-swap: one UPDATE whose WHERE compares the stored JSON text with
+    // `expected` serialized the way addTwoFactor() stores it). Two callers that read the same
+    // record and both update it (two logins using one recovery code) cannot both succeed:
+    // the second gets Conflict and must read the record again. Errors: NotFound when the
+    // record does not exist or is not the user's, Conflict when its data changed in
+    // between, Database when the statement fails.
+    Result<void> updateTwoFactor(qint64 userId, qint64 recordId, const QJsonObject &expected,
+                                 const QJsonObject &data);
 
 private:
     QString timestamp() const;

@@ -45,10 +45,18 @@ private slots:
     void listUsers();
     void groups();
     void twoFactorRecords();
+    void updateTwoFactor();
+    void updateTwoFactorErrors_data();
+    void updateTwoFactorErrors();
+    void recoveryCodeUsedOnceAcrossStores();
+    void recoveryCodeRace();
     void concurrentFirstOpen();
 
 private:
     std::unique_ptr<UserStore> makeStore();
+    // A database that several connections can share: a SQLite file in `dir` or a new
+    // PostgreSQL database. Empty on failure.
+    QString sharedLocation(QTemporaryDir &dir, const QString &name);
 
     // 2023-11-14 22:13:20 UTC
     FixedClock m_clock {1700000000};
@@ -419,6 +427,233 @@ void TestUserStore::twoFactorRecords()
     QCOMPARE(left.valueOr({}).size(), 1);
     QCOMPARE(left->at(0).module, QStringLiteral("recoverycodes"));
     QCOMPARE(m_store->twoFactorRecords(bob->id).valueOr({}).size(), 1);
+}
+
+QString TestUserStore::sharedLocation(QTemporaryDir &dir, const QString &name)
+{
+#ifdef MWAUTH_TEST_POSTGRES
+    Q_UNUSED(dir);
+    QString error;
+    const QString location = m_server.createDatabase(name, &error);
+    if (!error.isEmpty())
+        qWarning("%s", qPrintable(error));
+    return location;
+#else
+    return dir.isValid() ? dir.filePath(name + QStringLiteral(".sqlite")) : QString();
+#endif
+}
+
+namespace {
+
+QJsonObject recoveryCodes(const QStringList &codes)
+{
+    return {{QStringLiteral("recoverycodes"), QJsonArray::fromStringList(codes)}};
+}
+
+// What a login does with a recovery code: read the record, drop the code, compare-and-swap.
+Result<void> consumeCode(UserStore &store, qint64 userId, const QString &code)
+{
+    const Result<QList<TwoFactorRecord>> records
+        = store.twoFactorRecords(userId, QStringLiteral("recoverycodes"));
+    if (!records)
+        return records.error();
+    if (records->size() != 1)
+        return fail(ErrorCode::Internal, QStringLiteral("expected one recoverycodes record"));
+    const TwoFactorRecord &record = records->first();
+    QStringList codes;
+    for (const QJsonValue &value : record.data.value(QStringLiteral("recoverycodes")).toArray())
+        codes << value.toString();
+    if (!codes.removeOne(code))
+        return fail(ErrorCode::NotFound, QStringLiteral("the code is not there"));
+    return store.updateTwoFactor(userId, record.id, record.data, recoveryCodes(codes));
+}
+
+} // namespace
+
+void TestUserStore::updateTwoFactor()
+{
+    const Result<User> alice = m_store->createUser(QStringLiteral("Alice"), QStringLiteral("pw"));
+    QVERIFY(alice.ok());
+    const QJsonObject before = recoveryCodes({QStringLiteral("AAAA"), QStringLiteral("BBBB")});
+    const Result<TwoFactorRecord> record
+        = m_store->addTwoFactor(alice->id, QStringLiteral("recoverycodes"), before);
+    QVERIFY(record.ok());
+    const QJsonObject totp {{QStringLiteral("secret"), QStringLiteral("JBSWY3DPEHPK3PXP")}};
+    const Result<TwoFactorRecord> other = m_store->addTwoFactor(alice->id, QStringLiteral("totp"), totp);
+    QVERIFY(other.ok());
+
+    // `expected` built in another key order is the same object: the serialization is stable.
+    QJsonObject reordered;
+    reordered.insert(QStringLiteral("zzz"), 1);
+    reordered.insert(QStringLiteral("recoverycodes"), QJsonArray {QStringLiteral("BBBB")});
+    QJsonObject sameReordered;
+    sameReordered.insert(QStringLiteral("recoverycodes"), QJsonArray {QStringLiteral("BBBB")});
+    sameReordered.insert(QStringLiteral("zzz"), 1);
+
+    const Result<void> first = m_store->updateTwoFactor(alice->id, record->id, before, reordered);
+    QVERIFY2(first.ok(), qPrintable(first.error().toString()));
+    const Result<QList<TwoFactorRecord>> after = m_store->twoFactorRecords(alice->id);
+    QVERIFY(after.ok());
+    QCOMPARE(after->size(), 2);
+    QCOMPARE(after->at(0).id, record->id);
+    QCOMPARE(after->at(0).data, sameReordered);
+    QCOMPARE(after->at(0).created, record->created);
+    QCOMPARE(after->at(1).data, totp); // the other record is untouched
+
+    const Result<void> second
+        = m_store->updateTwoFactor(alice->id, record->id, sameReordered, recoveryCodes({}));
+    QVERIFY2(second.ok(), qPrintable(second.error().toString()));
+    QCOMPARE(m_store->twoFactorRecords(alice->id, QStringLiteral("recoverycodes")).valueOr({}).value(0).data,
+             recoveryCodes({}));
+}
+
+void TestUserStore::updateTwoFactorErrors_data()
+{
+    QTest::addColumn<QString>("whose"); // "alice" or "bob": who asks
+    QTest::addColumn<int>("recordOffset"); // added to Alice's record id
+    QTest::addColumn<bool>("staleExpected");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("changed in between") << QStringLiteral("alice") << 0 << true << int(ErrorCode::Conflict)
+                                        << QStringLiteral("was changed by someone else");
+    QTest::newRow("another user's record") << QStringLiteral("bob") << 0 << false << int(ErrorCode::NotFound)
+                                           << QStringLiteral("has no second-factor record");
+    QTest::newRow("unknown record") << QStringLiteral("alice") << 1000 << false << int(ErrorCode::NotFound)
+                                    << QStringLiteral("has no second-factor record");
+}
+
+void TestUserStore::updateTwoFactorErrors()
+{
+    QFETCH(QString, whose);
+    QFETCH(int, recordOffset);
+    QFETCH(bool, staleExpected);
+    QFETCH(int, code);
+    QFETCH(QString, messagePart);
+    const Result<User> alice = m_store->createUser(QStringLiteral("Alice"), QStringLiteral("pw"));
+    const Result<User> bob = m_store->createUser(QStringLiteral("Bob"), QStringLiteral("pw"));
+    QVERIFY(alice.ok() && bob.ok());
+    const QJsonObject stored = recoveryCodes({QStringLiteral("AAAA"), QStringLiteral("BBBB")});
+    const Result<TwoFactorRecord> record
+        = m_store->addTwoFactor(alice->id, QStringLiteral("recoverycodes"), stored);
+    QVERIFY(record.ok());
+
+    const qint64 userId = whose == QStringLiteral("bob") ? bob->id : alice->id;
+    const QJsonObject expected = staleExpected ? recoveryCodes({QStringLiteral("AAAA")}) : stored;
+    const Result<void> result
+        = m_store->updateTwoFactor(userId, record->id + recordOffset, expected, recoveryCodes({}));
+    QVERIFY(!result.ok());
+    QCOMPARE(int(result.error().code()), code);
+    QVERIFY2(result.error().message().contains(messagePart), qPrintable(result.error().message()));
+    // Nothing changed.
+    QCOMPARE(m_store->twoFactorRecords(alice->id).valueOr({}).value(0).data, stored);
+}
+
+void TestUserStore::recoveryCodeUsedOnceAcrossStores()
+{
+    // Two provider instances (two connections, two stores) on one database read the same
+    // recovery code record; both try to use the same code. Only the first may succeed.
+    QTemporaryDir dir;
+    const QString location = sharedLocation(dir, QStringLiteral("mwauth_two_stores"));
+    QVERIFY(!location.isEmpty());
+    auto dbA = ProviderDatabase::open(location);
+    auto dbB = ProviderDatabase::open(location);
+    QVERIFY2(dbA.ok(), qPrintable(dbA.error().toString()));
+    QVERIFY2(dbB.ok(), qPrintable(dbB.error().toString()));
+    UserStore storeA(**dbA, m_hasher, m_clock);
+    UserStore storeB(**dbB, m_hasher, m_clock);
+    const Result<User> carol = storeA.createUser(QStringLiteral("Carol"), QStringLiteral("pw"));
+    QVERIFY(carol.ok());
+    const QStringList codes {QStringLiteral("CODE-ONE"), QStringLiteral("CODE-TWO")};
+    QVERIFY(storeA.addTwoFactor(carol->id, QStringLiteral("recoverycodes"), recoveryCodes(codes)).ok());
+
+    const Result<QList<TwoFactorRecord>> readA = storeA.twoFactorRecords(carol->id);
+    const Result<QList<TwoFactorRecord>> readB = storeB.twoFactorRecords(carol->id);
+    QVERIFY(readA.ok() && readB.ok());
+    QCOMPARE(readA->size(), 1);
+    QCOMPARE(readB->size(), 1);
+    const QJsonObject remaining = recoveryCodes({QStringLiteral("CODE-TWO")});
+    const Result<void> usedByA
+        = storeA.updateTwoFactor(carol->id, readA->first().id, readA->first().data, remaining);
+    QVERIFY2(usedByA.ok(), qPrintable(usedByA.error().toString()));
+    const Result<void> usedByB
+        = storeB.updateTwoFactor(carol->id, readB->first().id, readB->first().data, remaining);
+    QVERIFY(!usedByB.ok());
+    QCOMPARE(usedByB.error().code(), ErrorCode::Conflict);
+    QVERIFY2(usedByB.error().message().contains(QLatin1StringView("recoverycodes record")),
+             qPrintable(usedByB.error().message()));
+
+    // B, reading again, no longer finds the used code; the other code still works once.
+    QCOMPARE(consumeCode(storeB, carol->id, QStringLiteral("CODE-ONE")).error().code(), ErrorCode::NotFound);
+    QVERIFY(consumeCode(storeB, carol->id, QStringLiteral("CODE-TWO")).ok());
+    QCOMPARE(storeA.twoFactorRecords(carol->id).valueOr({}).value(0).data, recoveryCodes({}));
+}
+
+void TestUserStore::recoveryCodeRace()
+{
+    // Several threads, each with its own connection and store, read the record and then use
+    // the same code at the same moment: exactly one wins, every other one gets Conflict.
+    QTemporaryDir dir;
+    const QString location = sharedLocation(dir, QStringLiteral("mwauth_race"));
+    QVERIFY(!location.isEmpty());
+    qint64 userId = 0;
+    {
+        auto db = ProviderDatabase::open(location);
+        QVERIFY2(db.ok(), qPrintable(db.error().toString()));
+        UserStore store(**db, m_hasher, m_clock);
+        const Result<User> carol = store.createUser(QStringLiteral("Carol"), QStringLiteral("pw"));
+        QVERIFY(carol.ok());
+        userId = carol->id;
+        QVERIFY(store
+                    .addTwoFactor(userId, QStringLiteral("recoverycodes"),
+                                  recoveryCodes({QStringLiteral("SHARED"), QStringLiteral("OTHER")}))
+                    .ok());
+    }
+    constexpr int consumers = 4;
+    std::latch haveRead(consumers);
+    std::array<int, consumers> outcomes {}; // -1: setup failed, 0: ok, else ErrorCode + 1
+    std::array<QString, consumers> messages;
+    std::array<std::unique_ptr<QThread>, consumers> threads;
+    for (int i = 0; i < consumers; ++i) {
+        threads[i].reset(QThread::create([&, i] {
+            auto db = ProviderDatabase::open(location);
+            if (!db) {
+                messages[i] = db.error().toString();
+                outcomes[i] = -1;
+                haveRead.count_down();
+                return;
+            }
+            UserStore store(**db, m_hasher, m_clock);
+            const Result<QList<TwoFactorRecord>> records = store.twoFactorRecords(userId);
+            haveRead.arrive_and_wait(); // everyone holds the same, soon stale, copy
+            if (!records || records->size() != 1) {
+                messages[i] = records.error().toString();
+                outcomes[i] = -1;
+                return;
+            }
+            const Result<void> used = store.updateTwoFactor(
+                userId, records->first().id, records->first().data, recoveryCodes({QStringLiteral("OTHER")}));
+            outcomes[i] = used ? 0 : int(used.error().code()) + 1;
+            messages[i] = used.error().toString();
+        }));
+        threads[i]->start();
+    }
+    for (auto &thread : threads)
+        QVERIFY(thread->wait(60000));
+    int winners = 0;
+    for (int i = 0; i < consumers; ++i) {
+        QVERIFY2(outcomes[i] != -1, qPrintable(messages[i]));
+        if (outcomes[i] == 0)
+            ++winners;
+        else
+            QVERIFY2(outcomes[i] == int(ErrorCode::Conflict) + 1,
+                     qPrintable(QStringLiteral("consumer %1: ").arg(i) + messages[i]));
+    }
+    QCOMPARE(winners, 1);
+    auto db = ProviderDatabase::open(location);
+    QVERIFY(db.ok());
+    UserStore store(**db, m_hasher, m_clock);
+    QCOMPARE(store.twoFactorRecords(userId).valueOr({}).value(0).data,
+             recoveryCodes({QStringLiteral("OTHER")}));
 }
 
 void TestUserStore::concurrentFirstOpen()

@@ -8,6 +8,7 @@
 #include "provider/accounts/UserStore.h"
 #include "provider/db/ProviderDatabase.h"
 #include "provider/login/LoginApi.h"
+#include "provider/login/LoginService.h"
 #include "provider/server/ProviderServer.h"
 #include "provider/server/SessionStore.h"
 
@@ -81,6 +82,7 @@ private:
     std::unique_ptr<ProviderDatabase> m_database;
     std::unique_ptr<PasswordHasher> m_hasher;
     std::unique_ptr<UserStore> m_users;
+    std::unique_ptr<LoginService> m_loginService;
     std::unique_ptr<LoginApi> m_loginApi;
     std::unique_ptr<ProviderServer> m_server;
     QList<DemoAccount> m_demoAccounts;

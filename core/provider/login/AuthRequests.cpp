@@ -15,9 +15,9 @@ AuthRequestInfo password()
         QString(),
         {
             AuthField {QStringLiteral("username"), QStringLiteral("string"), QStringLiteral("Username"),
-                       QStringLiteral("Username for authentication."), false, false},
+                       QStringLiteral("Username for authentication."), false, false, std::nullopt},
             AuthField {QStringLiteral("password"), QStringLiteral("password"), QStringLiteral("Password"),
-                       QStringLiteral("Password for authentication."), false, true},
+                       QStringLiteral("Password for authentication."), false, true, std::nullopt},
         },
     };
 }
@@ -35,7 +35,7 @@ AuthRequestInfo rememberMe()
                        QStringLiteral("Keep me logged in"),
                        QStringLiteral("Whether the password should be remembered for longer than the length "
                                       "of the session."),
-                       true, false},
+                       true, false, std::nullopt},
         },
     };
 }
@@ -52,7 +52,7 @@ AuthRequestInfo totp(const QString &account)
                        QStringLiteral("Two-factor token or recovery code"),
                        QStringLiteral("The one-time password used as the second factor of two-factor "
                                       "authentication."),
-                       false, false},
+                       false, false, std::nullopt},
         },
     };
 }
@@ -69,7 +69,7 @@ AuthRequestInfo recoveryCodes(const QString &account)
                        QStringLiteral("Recovery code"),
                        QStringLiteral("One of the recovery codes you saved when you enabled two-factor "
                                       "authentication. Each code works once."),
-                       false, false},
+                       false, false, std::nullopt},
         },
     };
 }
@@ -85,9 +85,43 @@ AuthRequestInfo moduleSelect(const QString &account)
             AuthField {QStringLiteral("newModule"), QStringLiteral("select"),
                        QStringLiteral("Use another verification method"),
                        QStringLiteral("The two-factor module to switch to; empty keeps the current one."),
-                       true, false},
+                       true, false, std::nullopt},
         },
     };
+}
+
+AuthRequestInfo webAuthn(const QString &account, const QString &authInfo)
+{
+    AuthField info {QStringLiteral("auth_info"),
+                    QStringLiteral("hidden"),
+                    QStringLiteral("Authentication information"),
+                    QStringLiteral("The options for the security key (PublicKeyCredentialRequestOptions)."),
+                    false,
+                    false,
+                    authInfo};
+    AuthField credential {QStringLiteral("credential"),
+                          QStringLiteral("hidden"),
+                          QStringLiteral("Credential"),
+                          QStringLiteral("The security key's answer (the assertion as JSON)."),
+                          false,
+                          false,
+                          QString()};
+    return AuthRequestInfo {
+        QStringLiteral("MediaWiki\\Extension\\WebAuthn\\Auth\\WebAuthnAuthenticationRequest"),
+        QStringLiteral("required"),
+        QStringLiteral("Two-factor authentication (OATH)."),
+        account,
+        {info, credential},
+    };
+}
+
+AuthRequestInfo forModule(const QString &module, const QString &account, const QString &authInfo)
+{
+    if (module == u"recoverycodes")
+        return recoveryCodes(account);
+    if (module == u"webauthn")
+        return webAuthn(account, authInfo);
+    return totp(account);
 }
 
 QString moduleDescription(const QString &module)
@@ -142,6 +176,8 @@ QJsonObject fieldsJson(const QList<AuthField> &fields, ApiFormatVersion version)
             {QStringLiteral("label"), field.label},
             {QStringLiteral("help"), field.help},
         };
+        if (field.value)
+            json.insert(QStringLiteral("value"), *field.value);
         putApiBool(json, QStringLiteral("optional"), field.optional, version);
         putApiBool(json, QStringLiteral("sensitive"), field.sensitive, version);
         result.insert(field.name, json);

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <optional>
 
 namespace mwauth::provider {
 
@@ -26,6 +27,7 @@ struct AuthField
     QString help;
     bool optional = false;
     bool sensitive = false;
+    std::optional<QString> value; // printed only when set (the hidden auth_info of WebAuthn)
 };
 
 struct AuthRequestInfo
@@ -48,6 +50,11 @@ AuthRequestInfo recoveryCodes(const QString &account);
 // OATHAuth's TwoFactorModuleSelectAuthenticationRequest (field "newModule", a select; ""
 // keeps the current module). The caller adds the metadata and options (moduleSelectJson).
 AuthRequestInfo moduleSelect(const QString &account);
+// OATHAuth's WebAuthnAuthenticationRequest: the hidden "auth_info" field carries `authInfo`
+// (PublicKeyCredentialRequestOptions JSON), the client answers in the hidden "credential".
+AuthRequestInfo webAuthn(const QString &account, const QString &authInfo);
+// The request that asks for `module`'s answer ("totp", "recoverycodes", "webauthn").
+AuthRequestInfo forModule(const QString &module, const QString &account, const QString &authInfo = {});
 // A readable name of a 2FA module ("totp", "recoverycodes"); the module itself if unknown.
 QString moduleDescription(const QString &module);
 // The module-select request as the API prints it: metadata {currentModule, allowedModules,

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LoginThrottle.h"
+#include "LoginService.h"
 #include "provider/accounts/UserStore.h"
 #include "provider/server/ProviderServer.h"
 
@@ -17,50 +17,35 @@ namespace mwauth::provider {
 //                                                 anonymous csrf token is "+\"
 //   action=query&meta=userinfo[&uiprop=groups|rights]
 //   action=query&meta=authmanagerinfo&amirequestsfor=login[&amimergerequestfields=1]
-//   action=clientlogin (POST, logintoken)         the login state machine below
+//   action=clientlogin (POST, logintoken)         LoginService's state machine
 //   action=logout (POST, csrf token)              ends the session
 //
-// clientlogin, per session:
+// clientlogin runs LoginService's state machine (see there for the statuses, the 2FA modules,
+// throttles and reauthentication) and prints its outcomes like ApiClientLogin: PASS, FAIL,
+// and UI with the module's request (TOTPAuthenticationRequest, RecoveryCodesAuthentication-
+// Request or WebAuthnAuthenticationRequest with its hidden auth_info) plus OATHAuth's
+// TwoFactorModuleSelectAuthenticationRequest when the user may choose among two or more
+// modules. Through the API, TOTP is offered first when the user has it.
 //
-//   (anonymous) --username+password OK, no TOTP--------------------> PASS (logged in)
-//        |      --wrong password / unknown user---------------------> FAIL wrongpassword
-//        |      --6th failure for a name within 300 s---------------> FAIL login-throttled
-//        +------ --password OK, user has a "totp" record -----------> UI oathauth-auth-ui
-//                                                                     (pending)
-//   (pending) --logincontinue + valid, newer-than-last-step code----> PASS
-//             --wrong or replayed code------------------------------> UI oathauth-login-failed
-//             --after 10 failed codes within 60 s-------------------> UI oathauth-throttled
-//   (no pending) --logincontinue---> FAIL authmanager-authn-not-in-progress
+// meta=authmanagerinfo&amisecuritysensitiveoperation=<op> adds MediaWiki's
+// "securitysensitiveoperationstatus" ("ok" / "reauth" / "fail") and, as our addition, the
+// end of the elevated level: "x-mwauth-elevatedsecurityexpiry" (ISO 8601, UTC) and
+// "x-mwauth-elevatedsecurityremaining" (whole seconds, 0 when over), so a client can
+// reauthenticate through clientlogin before it ends. The names are prefixed so that
+// MediaWiki clients, which read known keys only, ignore them.
 //
-// Second-factor modules (reference/oathauth-clientlogin.md, "Which module is offered first"):
-// a user's modules are those of "totp" and "recoverycodes" that have a record (in that
-// order; TOTP is offered first when present). The pending module is kept in the session.
-// A user with two or more modules gets OATHAuth's TwoFactorModuleSelectAuthenticationRequest
-// next to the module's request in every UI answer; "logincontinue + newModule=<module>"
-// switches (UI with that module's request), newModule="" keeps the current module, and a
-// module the user has not enabled is FAIL oathauth-invalidrequest. A recovery code
-// ("RecoveryCode", compared in constant time with each code of the record's
-// {"recoverycodes": [...]}) is removed from the record when used, so it works once; a
-// wrong one answers UI oathauth-login-failed and counts toward the TOTP throttle.
-//
-// TOTP: RFC 6238 SHA-1, 6 digits, 30 s, window +/-4 steps ($wgOATHAuthWindowRadius); a
-// code is accepted only if its step is newer than the last step accepted for the user
-// (kept in memory). The record's data holds the base32 seed as {"secret": S} or, as
-// OATHAuth stores it, {"keys": [{"secret": S}]}. Throttle counters are in memory too.
 // A PASS sets the cookies <wiki>UserID and <wiki>UserName (30 days; rememberMe: 180 days
-// plus <wiki>Token). Unlike MediaWiki the session id is kept on login (the server has no
-// way to rotate it yet).
+// plus <wiki>Token) and renews the session id, as MediaWiki does.
 class LoginApi
 {
 public:
-    static constexpr int PasswordAttemptLimit = 5;
-    static constexpr double PasswordAttemptWindow = 300;
-    static constexpr int TotpAttemptLimit = 10;
-    static constexpr double TotpAttemptWindow = 60;
-    static constexpr int TotpWindowRadius = 4;
+    // All four must outlive the LoginApi.
+    LoginApi(LoginService &login, UserStore &users, const Clock &clock, Random &random);
 
-    // All four must outlive the LoginApi. `sessions` is the store the server uses.
-    LoginApi(UserStore &users, SessionStore &sessions, const Clock &clock, Random &random);
+    // The Set-Cookie values of a login of `user` at Clock time `now` (shared with the pages).
+    static QList<QByteArray> loginCookies(const User &user, bool rememberMe, const QString &wikiId,
+                                          double now, Random &random);
+    static QList<QByteArray> logoutCookies(const QString &wikiId);
 
     // Registers the api modules "query", "clientlogin" and "logout". The server must
     // outlive the registration (the handlers read its wikiId for cookie names).
@@ -71,21 +56,12 @@ public:
     ApiResponse logout(const ApiRequest &request, const QString &wikiId);
 
 private:
-    ApiResponse beginLogin(const ApiRequest &request, SessionData session, const QString &wikiId);
-    ApiResponse continueLogin(const ApiRequest &request, SessionData session, const QString &wikiId);
-    ApiResponse pass(SessionData session, const User &user, bool rememberMe, const QString &wikiId,
-                     const QJsonObject &warnings);
-    ApiResponse fail(const ApiRequest &request, const QString &code, const QString &message,
-                     const QJsonObject &warnings = {});
-    // A UI answer with the request of `module` (and the module-select request when the
-    // user has more than one module).
-    ApiResponse ui(const ApiRequest &request, const User &user, const QString &module, const QString &code,
-                   const QString &message, const QJsonObject &warnings);
-    // The second-factor modules `userId` has enabled, TOTP first.
-    QStringList enabledModules(qint64 userId) const;
-    // Whether `code` is one of the user's recovery codes; if so it is removed from the record.
-    bool consumeRecoveryCode(qint64 userId, const QString &code);
-    std::optional<quint64> acceptedTotpStep(qint64 userId, const QByteArray &code, double now) const;
+    ApiResponse beginLogin(const ApiRequest &request, const QString &wikiId);
+    ApiResponse continueLogin(const ApiRequest &request, const QString &wikiId);
+    // The JSON answer of an outcome; the session is saved (and renewed after a PASS).
+    ApiResponse respond(const ApiRequest &request, const LoginOutcome &outcome, const SessionData &session,
+                        const QString &wikiId, const QJsonObject &warnings);
+    QJsonObject authManagerInfo(const ApiRequest &request, const SessionData &session);
     QJsonObject userInfo(const ApiRequest &request, const SessionData &session);
     QString sessionToken(SessionData &session, const QString &key);
     // Compares a sent token with the session's `key` token ("+\" only when anonymous csrf).
@@ -93,15 +69,11 @@ private:
     // A warning object for parameters that are neither general nor in `moduleParams`.
     QJsonObject unrecognizedWarnings(const ApiRequest &request, const QString &module,
                                      const QStringList &moduleParams) const;
-    QByteArray cookieExpiry(int maxAge) const;
 
+    LoginService &m_login;
     UserStore &m_users;
-    SessionStore &m_sessions;
     const Clock &m_clock;
     Random &m_random;
-    LoginThrottle m_passwordThrottle {PasswordAttemptLimit, PasswordAttemptWindow};
-    LoginThrottle m_totpThrottle {TotpAttemptLimit, TotpAttemptWindow};
-    QHash<qint64, quint64> m_lastTotpStep;
 };
 
 } // namespace mwauth::provider

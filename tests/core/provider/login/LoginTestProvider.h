@@ -15,6 +15,7 @@
 #include "provider/accounts/UserStore.h"
 #include "provider/db/ProviderDatabase.h"
 #include "provider/login/LoginApi.h"
+#include "provider/login/LoginService.h"
 #include "provider/server/ProviderServer.h"
 #include "provider/server/SessionStore.h"
 
@@ -49,7 +50,8 @@ public:
         m_server->setScriptPath(QString());
         m_server->setWikiId(QStringLiteral("oathwiki"));
         m_server->setSessionStore(&m_sessions);
-        m_api = std::make_unique<LoginApi>(*m_users, m_sessions, m_clock, m_random);
+        m_login = std::make_unique<LoginService>(*m_users, m_clock, m_random, QStringLiteral("127.0.0.1"));
+        m_api = std::make_unique<LoginApi>(*m_login, *m_users, m_clock, m_random);
         m_api->install(*m_server);
         const Result<void> started = m_server->start(0);
         return started ? QString() : started.error().toString();
@@ -57,15 +59,17 @@ public:
 
     UserStore *users() const { return m_users.get(); }
     ProviderServer *server() const { return m_server.get(); }
+    LoginService *login() const { return m_login.get(); }
 
 private:
-    // Declared so that destruction runs server, API, sessions, users, database.
+    // Declared so that destruction runs server, API, login service, sessions, users, database.
     const Clock &m_clock;
     Random &m_random;
     PasswordHasher m_hasher;
     std::unique_ptr<ProviderDatabase> m_db;
     std::unique_ptr<UserStore> m_users;
     InMemorySessionStore m_sessions;
+    std::unique_ptr<LoginService> m_login;
     std::unique_ptr<LoginApi> m_api;
     std::unique_ptr<ProviderServer> m_server;
 };

@@ -158,9 +158,6 @@ QJsonObject LoginApi::authManagerInfo(const ApiRequest &request, const SessionDa
     putApiBool(info, QStringLiteral("canauthenticatenow"), true, version);
     putApiBool(info, QStringLiteral("cancreateaccounts"), true, version);
     putApiBool(info, QStringLiteral("canlinkaccounts"), false, version);
-    putApiBool(info, QStringLiteral("haspreservedstate"), false, version);
-    putApiBool(info, QStringLiteral("hasprimarypreservedstate"), false, version);
-    info.insert(QStringLiteral("preservedusername"), QString());
     const QString operationParam = QStringLiteral("amisecuritysensitiveoperation");
     if (request.hasParam(operationParam)) {
         const SecurityLevel level = m_login.securityLevel(session, request.param(operationParam));
@@ -173,6 +170,10 @@ QJsonObject LoginApi::authManagerInfo(const ApiRequest &request, const SessionDa
         }
     }
     if (request.hasParam(QStringLiteral("amirequestsfor"))) {
+        // As ApiQueryAuthManagerInfo: the preserved-state members come with the requests only.
+        putApiBool(info, QStringLiteral("haspreservedstate"), false, version);
+        putApiBool(info, QStringLiteral("hasprimarypreservedstate"), false, version);
+        info.insert(QStringLiteral("preservedusername"), QString());
         const QList<AuthRequestInfo> requests {authrequests::password(), authrequests::rememberMe()};
         const bool merge = request.hasParam(QStringLiteral("amimergerequestfields"));
         QJsonArray list;

@@ -1,26 +1,25 @@
-// The same action=clientlogin conversation against the real MediaWiki 1.39 + OATHAuth
-// (peers/mediawiki/start.sh, started and stopped here on a free loopback port) and against
-// our provider (ProviderServer + LoginApi with the same users), at the real current time.
-// Both must answer with the same statuses, message codes and request ids, and those must be
-// the ones documented for MediaWiki in peers/mediawiki/README.md.
+// The same action=clientlogin conversations against the real MediaWiki 1.39 + OATHAuth
+// (peers/mediawiki/start.sh, started and stopped here on a free loopback port, with the
+// wiki's default throttles) and against our provider (ProviderServer + LoginApi with the
+// same users), at the real current time. Both must answer with the same statuses, message
+// codes, request ids, API error codes and texts, and warnings; the real wiki's answers must
+// be the ones documented in peers/mediawiki/README.md. Each scenario has users of its own
+// on both peers, so throttles and the TOTP replay guard of one do not reach another.
 
 #include "LoginTestProvider.h"
 #include "common/Clock.h"
 #include "common/Random.h"
 #include "otp/Base32.h"
 #include "otp/Otp.h"
-#include "provider/accounts/PasswordHasher.h"
 #include "provider/accounts/UserStore.h"
-#include "provider/db/ProviderDatabase.h"
-#include "provider/login/LoginApi.h"
 #include "provider/server/ProviderServer.h"
-#include "provider/server/SessionStore.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkCookie>
 #include <QNetworkCookieJar>
 #include <QNetworkReply>
 #include <QProcess>
@@ -30,6 +29,8 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
+#include <functional>
 #include <memory>
 
 using namespace mwauth;
@@ -42,20 +43,34 @@ const QString kAlicePassword = QStringLiteral("Alice-pass-2fa-test");
 const QString kBobPassword = QStringLiteral("Bob-pass-2fa-test");
 const QString kTotpRequestId
     = QStringLiteral("MediaWiki\\Extension\\OATHAuth\\Auth\\TOTPAuthenticationRequest");
+const QString kWrongPassword = QStringLiteral("not-the-password");
 constexpr int kStartTimeoutMs = 300000;
+constexpr int kMaintenanceTimeoutMs = 60000;
 
-// What one clientlogin answer is compared on.
+// What one answer (or one observation a scenario makes) is compared on.
 struct Step
 {
+    // clientlogin status, "error:<code>" for an API error, "userinfo" for meta=userinfo, or
+    // the name of a scenario's own observation ("new token")
     QString status;
-    QString messageCode;
+    QString messageCode; // clientlogin messagecode; the user name for "userinfo"; the observation
     QStringList requestIds;
+    QString info = {}; // an API error's text
+    QString warnings = {}; // "<module>: <text>" per warning module, "; "-joined
+    QString cookies = {}; // after a login: the cookie jar's names and lifetimes
 
     bool operator==(const Step &other) const = default;
     QString describe() const
     {
-        return status + u' ' + (messageCode.isEmpty() ? u"-"_qs : messageCode) + u" ["_qs
+        QString text = status + u' ' + (messageCode.isEmpty() ? u"-"_qs : messageCode) + u" ["_qs
             + requestIds.join(u',') + u']';
+        if (!info.isEmpty())
+            text += u" info=\""_qs + info + u'"';
+        if (!warnings.isEmpty())
+            text += u" warnings=\""_qs + warnings + u'"';
+        if (!cookies.isEmpty())
+            text += u" cookies=\""_qs + cookies + u'"';
+        return text;
     }
 };
 
@@ -64,7 +79,7 @@ QString describe(const QList<Step> &steps)
     QStringList lines;
     for (qsizetype i = 0; i < steps.size(); ++i)
         lines.append(QString::number(i + 1) + u": "_qs + steps.at(i).describe());
-    return lines.join(u"; "_qs);
+    return lines.join(u"\n  "_qs);
 }
 
 QString bobCode(double at)
@@ -87,6 +102,30 @@ QString wrongBobCode(double at)
     }
 }
 
+QString encode(const QString &value)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(value));
+}
+
+Step stepOf(const QJsonObject &answer)
+{
+    const QJsonObject login = answer[u"clientlogin"_qs].toObject();
+    Step step {login[u"status"_qs].toString(), login[u"messagecode"_qs].toString(), {}};
+    const QJsonArray requests = login[u"requests"_qs].toArray();
+    for (const QJsonValue &request : requests)
+        step.requestIds.append(request[u"id"_qs].toString());
+    if (step.status.isEmpty()) { // an API error instead of a clientlogin answer
+        step.status = u"error:"_qs + answer[u"error"_qs][u"code"_qs].toString();
+        step.info = answer[u"error"_qs][u"info"_qs].toString();
+    }
+    QStringList warnings;
+    const QJsonObject modules = answer[u"warnings"_qs].toObject();
+    for (auto it = modules.begin(); it != modules.end(); ++it)
+        warnings.append(it.key() + u": "_qs + it.value()[u"*"_qs].toString());
+    step.warnings = warnings.join(u"; "_qs);
+    return step;
+}
+
 // One browser-like conversation: a cookie jar of its own, form posts to api.php.
 class Conversation
 {
@@ -97,8 +136,11 @@ public:
         m_nam.setCookieJar(new QNetworkCookieJar(&m_nam));
     }
 
-    QJsonObject get(const QString &query) { return send(QByteArray(), query); }
-    QJsonObject post(const QString &body) { return send(body.toUtf8(), QString()); }
+    QJsonObject get(const QString &query) { return send(query, QByteArray(), false); }
+    QJsonObject post(const QString &body, const QString &query = QString())
+    {
+        return send(query, body.toUtf8(), true);
+    }
 
     QString loginToken()
     {
@@ -107,16 +149,17 @@ public:
                                                                              .toString();
     }
 
-    static QString encode(const QString &value)
+    // The first clientlogin request's parameters, without the token.
+    QString loginParams(const QString &user, const QString &password) const
     {
-        return QString::fromLatin1(QUrl::toPercentEncoding(value));
+        return u"action=clientlogin&format=json&username="_qs + encode(user) + u"&password="_qs
+            + encode(password) + u"&loginreturnurl="_qs + encode(m_base.toString() + u'/');
     }
 
-    QJsonObject login(const QString &user, const QString &password, const QString &token)
+    QJsonObject login(const QString &user, const QString &password, const QString &token,
+                      const QString &extra = QString())
     {
-        return post(u"action=clientlogin&format=json&username="_qs + encode(user) + u"&password="_qs
-                    + encode(password) + u"&loginreturnurl="_qs + encode(m_base.toString() + u'/')
-                    + u"&logintoken="_qs + encode(token));
+        return post(loginParams(user, password) + u"&logintoken="_qs + encode(token) + extra);
     }
 
     QJsonObject continueWith(const QString &code, const QString &token)
@@ -125,17 +168,40 @@ public:
                     + u"&logintoken="_qs + encode(token));
     }
 
+    Step userInfo()
+    {
+        const QJsonObject answer = get(u"action=query&meta=userinfo&format=json"_qs);
+        return {u"userinfo"_qs, answer[u"query"_qs][u"userinfo"_qs][u"name"_qs].toString(), {}};
+    }
+
+    // "<name> <lifetime>" per cookie the jar would send, sorted: "session" for a session
+    // cookie, "<n>d" (rounded days from now) for a persistent one.
+    QString cookieSummary() const
+    {
+        const QList<QNetworkCookie> cookies = m_nam.cookieJar()->cookiesForUrl(m_base);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QStringList lines;
+        for (const QNetworkCookie &cookie : cookies) {
+            const QString lifetime = cookie.isSessionCookie()
+                ? u"session"_qs
+                : QString::number(qRound(double(now.secsTo(cookie.expirationDate())) / 86400.0)) + u'd';
+            lines.append(QString::fromUtf8(cookie.name()) + u' ' + lifetime);
+        }
+        lines.sort();
+        return lines.join(u", "_qs);
+    }
+
     QString lastError() const { return m_lastError; }
 
 private:
-    QJsonObject send(const QByteArray &body, const QString &query)
+    QJsonObject send(const QString &query, const QByteArray &body, bool isPost)
     {
         QUrl url(m_base.toString() + u"/api.php"_qs);
         if (!query.isEmpty())
             url.setQuery(query);
         QNetworkRequest request(url);
         QNetworkReply *reply = nullptr;
-        if (query.isEmpty()) {
+        if (isPost) {
             request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
             reply = m_nam.post(request, body);
         } else {
@@ -156,18 +222,6 @@ private:
     QString m_lastError;
 };
 
-Step stepOf(const QJsonObject &answer)
-{
-    const QJsonObject login = answer[u"clientlogin"_qs].toObject();
-    Step step {login[u"status"_qs].toString(), login[u"messagecode"_qs].toString(), {}};
-    const QJsonArray requests = login[u"requests"_qs].toArray();
-    for (const QJsonValue &request : requests)
-        step.requestIds.append(request[u"id"_qs].toString());
-    if (step.status.isEmpty()) // an API error instead of a clientlogin answer
-        step.status = u"error:"_qs + answer[u"error"_qs][u"code"_qs].toString();
-    return step;
-}
-
 // The sequence MediaWiki answered in peers/mediawiki/README.md ("Observed outcomes").
 QList<Step> documentedSteps()
 {
@@ -177,9 +231,15 @@ QList<Step> documentedSteps()
         {u"UI"_qs, u"oathauth-auth-ui"_qs, {kTotpRequestId}},
         {u"UI"_qs, u"oathauth-login-failed"_qs, {kTotpRequestId}},
         {u"PASS"_qs, {}, {}},
-        {u"FAIL"_qs, u"authmanager-authn-not-in-progress"_qs, {}},
+        {u"FAIL"_qs,
+         u"authmanager-authn-not-in-progress"_qs,
+         {},
+         {},
+         u"main: Unrecognized parameter: OATHToken."_qs},
     };
 }
+
+using Scenario = std::function<QList<Step>(const QUrl &base)>;
 } // namespace
 
 class TestMediaWikiPeer : public QObject
@@ -189,6 +249,14 @@ class TestMediaWikiPeer : public QObject
 private:
     QProcessEnvironment wikiEnvironment() const;
     QString runScript(const QString &script, bool &ok) const;
+    // Runs a maintenance script of the wiki; its output when it fails, else empty.
+    QString runMaintenance(const QStringList &arguments) const;
+    // Makes the same user on both peers, with Bob's TOTP seed when `totp`; an error or empty.
+    QString addUser(const QString &name, const QString &password, bool totp);
+    QUrl wikiBase() const { return QUrl(u"http://127.0.0.1:"_qs + QString::number(m_wikiPort)); }
+    // Runs `scenario` on the wiki and on the provider: the wiki must answer `wanted`, the
+    // provider what the wiki answered.
+    void compareOnBoth(const Scenario &scenario, const QList<Step> &wanted);
     QList<Step> runConversation(const QUrl &base);
     bool portOpen() const;
 
@@ -210,6 +278,14 @@ private Q_SLOTS:
     void conversationIsTheDocumentedOne_data();
     void conversationIsTheDocumentedOne();
     void bothPeersAnswerAlike();
+
+    void oldLoginTokenIsBadAfterLogin();
+    void sixthAttemptAfterFiveWrongPasswordsIsThrottled();
+    void totpCodeWorksOnce();
+    void emptyOathTokenIsAFailedVerification();
+    void rememberMeMakesLongerCookies();
+    void refusedRequests();
+    void unknownParametersAreWarnedAbout();
 };
 
 QProcessEnvironment TestMediaWikiPeer::wikiEnvironment() const
@@ -217,7 +293,9 @@ QProcessEnvironment TestMediaWikiPeer::wikiEnvironment() const
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"MW_PORT"_qs, QString::number(m_wikiPort));
     env.insert(u"MW_DIR"_qs, m_wikiDir.filePath(u"wiki"_qs));
-    env.insert(u"MW_NO_THROTTLE"_qs, u"1"_qs);
+    // The wiki's own throttles stay on (MediaWiki's defaults: 5 password attempts per name
+    // and IP in 300 s, 150 in 48 h; OATHAuth's 10 codes per user in 60 s).
+    env.remove(u"MW_NO_THROTTLE"_qs);
     return env;
 }
 
@@ -237,6 +315,58 @@ QString TestMediaWikiPeer::runScript(const QString &script, bool &ok) const
         output += u"\n(" + script + u" did not finish within "_qs + QString::number(kStartTimeoutMs / 1000)
             + u" s)"_qs;
     return output;
+}
+
+QString TestMediaWikiPeer::runMaintenance(const QStringList &arguments) const
+{
+    // The variables start.sh uses to point the Debian MediaWiki code at this wiki's config.
+    QProcessEnvironment env = wikiEnvironment();
+    env.insert(u"MW_INSTALL_PATH"_qs, u"/usr/share/mediawiki"_qs);
+    env.insert(u"MW_CONFIG_FILE"_qs, m_wikiDir.filePath(u"wiki/LocalSettings.php"_qs));
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(u"php"_qs, arguments);
+    const bool finished = process.waitForFinished(kMaintenanceTimeoutMs);
+    if (!finished)
+        process.kill();
+    process.waitForFinished(5000);
+    const QString output = QString::fromUtf8(process.readAll());
+    if (finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0)
+        return {};
+    return u"php "_qs + arguments.join(u' ') + u" failed:\n"_qs + output;
+}
+
+QString TestMediaWikiPeer::addUser(const QString &name, const QString &password, bool totp)
+{
+    // start.sh's own ways: createAndPromote.php, and its setTOTP.php (OATHAuth's repository).
+    QString error = runMaintenance(
+        {u"/usr/share/mediawiki/maintenance/createAndPromote.php"_qs, u"--force"_qs, name, password});
+    if (error.isEmpty() && totp)
+        error = runMaintenance({m_wikiDir.filePath(u"wiki/setTOTP.php"_qs), name, kBobSecret});
+    if (!error.isEmpty())
+        return error;
+    const Result<User> user = m_users->createUser(name, password);
+    if (!user)
+        return user.error().toString();
+    if (totp) {
+        const QJsonObject record {{u"keys"_qs, QJsonArray {QJsonObject {{u"secret"_qs, kBobSecret}}}}};
+        if (const auto added = m_users->addTwoFactor(user->id, u"totp"_qs, record); !added)
+            return added.error().toString();
+    }
+    return {};
+}
+
+void TestMediaWikiPeer::compareOnBoth(const Scenario &scenario, const QList<Step> &wanted)
+{
+    const QList<Step> wiki = scenario(wikiBase());
+    const QList<Step> ours = scenario(m_server->baseUrl());
+    QVERIFY2(
+        wiki == wanted,
+        qPrintable(u"MediaWiki answered:\n  "_qs + describe(wiki) + u"\nwanted:\n  "_qs + describe(wanted)));
+    QVERIFY2(ours == wiki,
+             qPrintable(u"the provider answered:\n  "_qs + describe(ours) + u"\nMediaWiki answered:\n  "_qs
+                        + describe(wiki)));
 }
 
 bool TestMediaWikiPeer::portOpen() const
@@ -292,7 +422,7 @@ QList<Step> TestMediaWikiPeer::runConversation(const QUrl &base)
         Conversation alice(base);
         steps.append(stepOf(alice.login(u"Alice"_qs, kAlicePassword, alice.loginToken())));
         Conversation wrong(base);
-        steps.append(stepOf(wrong.login(u"Alice"_qs, u"not-Alice-pass"_qs, wrong.loginToken())));
+        steps.append(stepOf(wrong.login(u"Alice"_qs, kWrongPassword, wrong.loginToken())));
     }
     {
         Conversation bob(base);
@@ -321,12 +451,12 @@ void TestMediaWikiPeer::conversationIsTheDocumentedOne_data()
 void TestMediaWikiPeer::conversationIsTheDocumentedOne()
 {
     QFETCH(bool, realWiki);
-    const QUrl base
-        = realWiki ? QUrl(u"http://127.0.0.1:"_qs + QString::number(m_wikiPort)) : m_server->baseUrl();
+    const QUrl base = realWiki ? wikiBase() : m_server->baseUrl();
     const QList<Step> steps = runConversation(base);
     m_transcripts.insert(QString::fromLatin1(QTest::currentDataTag()), steps);
-    QVERIFY2(steps == documentedSteps(),
-             qPrintable(u"got: "_qs + describe(steps) + u"\nwanted: "_qs + describe(documentedSteps())));
+    QVERIFY2(
+        steps == documentedSteps(),
+        qPrintable(u"got:\n  "_qs + describe(steps) + u"\nwanted:\n  "_qs + describe(documentedSteps())));
 }
 
 void TestMediaWikiPeer::bothPeersAnswerAlike()
@@ -341,6 +471,233 @@ void TestMediaWikiPeer::bothPeersAnswerAlike()
                  qPrintable(QStringLiteral("step %1: MediaWiki %2, provider %3")
                                 .arg(i + 1)
                                 .arg(wiki.at(i).describe(), ours.at(i).describe())));
+}
+
+// A login renews the session: the login token from before it is refused afterwards, a new
+// one works.
+void TestMediaWikiPeer::oldLoginTokenIsBadAfterLogin()
+{
+    const QString user = u"AliceRenew"_qs;
+    QCOMPARE(addUser(user, kAlicePassword, false), QString());
+    compareOnBoth(
+        [&](const QUrl &base) {
+            Conversation conversation(base);
+            const QString oldToken = conversation.loginToken();
+            QList<Step> steps {stepOf(conversation.login(user, kAlicePassword, oldToken))};
+            steps.append(conversation.userInfo());
+            steps.append(stepOf(conversation.login(user, kAlicePassword, oldToken)));
+            const QString newToken = conversation.loginToken();
+            steps.append(Step {u"new token"_qs, newToken != oldToken ? u"differs"_qs : u"same"_qs, {}});
+            steps.append(stepOf(conversation.login(user, kAlicePassword, newToken)));
+            return steps;
+        },
+        {
+            {u"PASS"_qs, {}, {}},
+            {u"userinfo"_qs, user, {}},
+            {u"error:badtoken"_qs, {}, {}, u"Invalid CSRF token."_qs},
+            {u"new token"_qs, u"differs"_qs, {}},
+            {u"PASS"_qs, {}, {}},
+        });
+}
+
+// $wgPasswordAttemptThrottle's first limit: after 5 failed attempts for a name within 300 s
+// the 6th is refused before the password is looked at, in any session.
+void TestMediaWikiPeer::sixthAttemptAfterFiveWrongPasswordsIsThrottled()
+{
+    const QString user = u"AliceThrottle"_qs;
+    QCOMPARE(addUser(user, kAlicePassword, false), QString());
+    QList<Step> wanted(5, Step {u"FAIL"_qs, u"wrongpassword"_qs, {}});
+    wanted.append(Step {u"FAIL"_qs, u"login-throttled"_qs, {}});
+    wanted.append(Step {u"FAIL"_qs, u"login-throttled"_qs, {}});
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            Conversation conversation(base);
+            const QString token = conversation.loginToken();
+            for (int i = 0; i < 5; ++i)
+                steps.append(stepOf(conversation.login(user, kWrongPassword, token)));
+            steps.append(stepOf(conversation.login(user, kAlicePassword, token)));
+            Conversation other(base);
+            steps.append(stepOf(other.login(user, kAlicePassword, other.loginToken())));
+            return steps;
+        },
+        wanted);
+}
+
+// OATHAuth's replay guard: the code that logged in once is refused on the next login (within
+// the same 30 s step); the next step's code works.
+void TestMediaWikiPeer::totpCodeWorksOnce()
+{
+    const QString user = u"BobReuse"_qs;
+    QCOMPARE(addUser(user, kBobPassword, true), QString());
+    compareOnBoth(
+        [&](const QUrl &base) {
+            const double now = m_clock.nowSeconds();
+            const QString code = bobCode(now);
+            QList<Step> steps;
+            Conversation first(base);
+            const QString firstToken = first.loginToken();
+            steps.append(stepOf(first.login(user, kBobPassword, firstToken)));
+            steps.append(stepOf(first.continueWith(code, firstToken)));
+            Conversation second(base);
+            const QString secondToken = second.loginToken();
+            steps.append(stepOf(second.login(user, kBobPassword, secondToken)));
+            steps.append(stepOf(second.continueWith(code, secondToken)));
+            steps.append(stepOf(second.continueWith(bobCode(now + 30), secondToken)));
+            steps.append(second.userInfo());
+            return steps;
+        },
+        {
+            {u"UI"_qs, u"oathauth-auth-ui"_qs, {kTotpRequestId}},
+            {u"PASS"_qs, {}, {}},
+            {u"UI"_qs, u"oathauth-auth-ui"_qs, {kTotpRequestId}},
+            {u"UI"_qs, u"oathauth-login-failed"_qs, {kTotpRequestId}},
+            {u"PASS"_qs, {}, {}},
+            {u"userinfo"_qs, user, {}},
+        });
+}
+
+// logincontinue with OATHToken empty or left out: a failed verification, the login stays
+// pending and a valid code then passes.
+void TestMediaWikiPeer::emptyOathTokenIsAFailedVerification()
+{
+    const QString user = u"BobEmpty"_qs;
+    QCOMPARE(addUser(user, kBobPassword, true), QString());
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            Conversation conversation(base);
+            const QString token = conversation.loginToken();
+            steps.append(stepOf(conversation.login(user, kBobPassword, token)));
+            steps.append(stepOf(conversation.continueWith(QString(), token)));
+            steps.append(stepOf(conversation.post(
+                u"action=clientlogin&format=json&logincontinue=1&logintoken="_qs + encode(token))));
+            steps.append(stepOf(conversation.continueWith(bobCode(m_clock.nowSeconds()), token)));
+            return steps;
+        },
+        {
+            {u"UI"_qs, u"oathauth-auth-ui"_qs, {kTotpRequestId}},
+            {u"UI"_qs, u"oathauth-login-failed"_qs, {kTotpRequestId}},
+            {u"UI"_qs, u"oathauth-login-failed"_qs, {kTotpRequestId}},
+            {u"PASS"_qs, {}, {}},
+        });
+}
+
+// rememberMe=1: the user cookies last 180 days instead of 30 and a token cookie is added;
+// the session cookie stays a session cookie. For a TOTP user the choice made with the
+// password applies when the code passes.
+void TestMediaWikiPeer::rememberMeMakesLongerCookies()
+{
+    const QString alice = u"AliceRemember"_qs;
+    const QString bob = u"BobRemember"_qs;
+    QCOMPARE(addUser(alice, kAlicePassword, false), QString());
+    QCOMPARE(addUser(bob, kBobPassword, true), QString());
+    const auto afterLogin = [](Step step, const Conversation &conversation) {
+        step.cookies = conversation.cookieSummary();
+        return step;
+    };
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            Conversation remembered(base);
+            steps.append(afterLogin(
+                stepOf(remembered.login(alice, kAlicePassword, remembered.loginToken(), u"&rememberMe=1"_qs)),
+                remembered));
+            Conversation plain(base);
+            steps.append(afterLogin(stepOf(plain.login(alice, kAlicePassword, plain.loginToken())), plain));
+            Conversation twoStep(base);
+            const QString token = twoStep.loginToken();
+            steps.append(stepOf(twoStep.login(bob, kBobPassword, token, u"&rememberMe=1"_qs)));
+            steps.append(
+                afterLogin(stepOf(twoStep.continueWith(bobCode(m_clock.nowSeconds()), token)), twoStep));
+            return steps;
+        },
+        {
+            {u"PASS"_qs,
+             {},
+             {},
+             {},
+             {},
+             u"oathwikiToken 180d, oathwikiUserID 180d, oathwikiUserName 180d, oathwiki_session session"_qs},
+            {u"PASS"_qs,
+             {},
+             {},
+             {},
+             {},
+             u"oathwikiUserID 30d, oathwikiUserName 30d, oathwiki_session session"_qs},
+            {u"UI"_qs, u"oathauth-auth-ui"_qs, {kTotpRequestId}},
+            {u"PASS"_qs,
+             {},
+             {},
+             {},
+             {},
+             u"oathwikiToken 180d, oathwikiUserID 180d, oathwikiUserName 180d, oathwiki_session session"_qs},
+        });
+}
+
+// Requests the API refuses before any login step: the token in the URL, no token.
+void TestMediaWikiPeer::refusedRequests()
+{
+    const QString user = u"AliceRefused"_qs;
+    QCOMPARE(addUser(user, kAlicePassword, false), QString());
+    const QString mustPost
+        = u"The following parameter was found in the query string, but must be in the POST body: logintoken."_qs;
+    const QString missing = u"The \"logintoken\" parameter must be set."_qs;
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            Conversation conversation(base);
+            const QString token = conversation.loginToken();
+            const QString params = conversation.loginParams(user, kAlicePassword);
+            const QString tokenParam = u"logintoken="_qs + encode(token);
+            steps.append(stepOf(conversation.get(params + u'&' + tokenParam)));
+            steps.append(stepOf(conversation.post(params, tokenParam)));
+            steps.append(stepOf(conversation.post(params)));
+            // Nothing was logged in by the refused requests; the token still works.
+            steps.append(conversation.userInfo());
+            steps.append(stepOf(conversation.login(user, kAlicePassword, token)));
+            return steps;
+        },
+        {
+            {u"error:mustpostparams"_qs, {}, {}, mustPost},
+            {u"error:mustpostparams"_qs, {}, {}, mustPost},
+            {u"error:missingparam"_qs, {}, {}, missing},
+            {u"userinfo"_qs, u"127.0.0.1"_qs, {}},
+            {u"PASS"_qs, {}, {}},
+        });
+}
+
+// Parameters clientlogin does not know are named in a warning, in every kind of answer.
+void TestMediaWikiPeer::unknownParametersAreWarnedAbout()
+{
+    const QString alice = u"AliceParams"_qs;
+    const QString bob = u"BobParams"_qs;
+    QCOMPARE(addUser(alice, kAlicePassword, false), QString());
+    QCOMPARE(addUser(bob, kBobPassword, true), QString());
+    const QString one = u"main: Unrecognized parameter: frobnicate."_qs;
+    const QString two = u"main: Unrecognized parameters: frobnicate, zzz."_qs;
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            Conversation wrong(base);
+            steps.append(stepOf(wrong.login(alice, kWrongPassword, wrong.loginToken(), u"&frobnicate=1"_qs)));
+            Conversation right(base);
+            steps.append(
+                stepOf(right.login(alice, kAlicePassword, right.loginToken(), u"&frobnicate=1&zzz=2"_qs)));
+            Conversation twoStep(base);
+            const QString token = twoStep.loginToken();
+            steps.append(stepOf(twoStep.login(bob, kBobPassword, token, u"&frobnicate=1"_qs)));
+            steps.append(stepOf(twoStep.post(u"action=clientlogin&format=json&logincontinue=1&OATHToken="_qs
+                                             + wrongBobCode(m_clock.nowSeconds()) + u"&logintoken="_qs
+                                             + encode(token) + u"&frobnicate=1"_qs)));
+            return steps;
+        },
+        {
+            {u"FAIL"_qs, u"wrongpassword"_qs, {}, {}, one},
+            {u"PASS"_qs, {}, {}, {}, two},
+            {u"UI"_qs, u"oathauth-auth-ui"_qs, {kTotpRequestId}, {}, one},
+            {u"UI"_qs, u"oathauth-login-failed"_qs, {kTotpRequestId}, {}, one},
+        });
 }
 
 QTEST_GUILESS_MAIN(TestMediaWikiPeer)

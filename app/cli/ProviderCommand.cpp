@@ -1,6 +1,7 @@
 #include "ProviderCommand.h"
 
 #include "CommandLine.h"
+#include "ProviderTwoFactorCommand.h"
 
 #include "provider/LocalProvider.h"
 
@@ -24,10 +25,6 @@ using namespace Qt::StringLiterals;
 namespace mwauth::cli {
 
 namespace {
-
-const QString kDbHelp
-    = u"The provider database: a SQLite file (created with mode 0600), \":memory:\" or a "
-      "postgresql://user@host/db URL. Default: provider.sqlite in the user's data folder."_s;
 
 QString urlText(const QUrl &url)
 {
@@ -74,22 +71,16 @@ QString serveText(const provider::LocalProvider &provider, const QString &databa
     return text;
 }
 
-// Resolves --db: the option, ":memory:" for a demo without it, or the default file (whose
-// folder is created).
-Result<QString> databaseLocation(const CommandLine &cl, bool demo)
+// The password on standard input: all of it, without the line break(s) at the end.
+Result<QString> readPassword(CommandContext &context)
 {
-    if (cl.isSet(u"db"_s))
-        return cl.value(u"db"_s);
-    if (demo)
-        return u":memory:"_s;
-    const QString location = ProviderCommand::defaultDatabase();
-    if (location.isEmpty())
-        return fail(ErrorCode::Io, u"There is no data folder for the default database; give --db."_s);
-    if (!QDir().mkpath(QFileInfo(location).absolutePath()))
-        return fail(ErrorCode::Io,
-                    u"The data folder '%1' could not be created; give --db."_s.arg(
-                        QFileInfo(location).absolutePath()));
-    return location;
+    const Result<QByteArray> input = context.readInput(u"-"_s);
+    if (!input)
+        return input.error();
+    QString password = QString::fromUtf8(*input);
+    while (password.endsWith(u'\n') || password.endsWith(u'\r'))
+        password.chop(1);
+    return password;
 }
 
 // SIGINT/SIGTERM become a byte on a pipe (the self-pipe trick: write() is async-signal-safe),
@@ -155,12 +146,23 @@ private:
 } // namespace
 
 ProviderCommand::ProviderCommand()
-    : CommandGroup(u"provider"_s, u"Run the local MediaWiki look-alike provider and manage its users."_s)
+    : CommandGroup(u"provider"_s,
+                   u"Run the local MediaWiki look-alike provider and manage its users and their second "
+                   "factors."_s)
 {
     addSubcommand(u"serve"_s, u"Serve the local provider on 127.0.0.1 until interrupted."_s,
                   &ProviderCommand::serve);
-    addSubcommand(u"user"_s, u"Add or list users of a provider database ('user add', 'user list')."_s,
+    addSubcommand(u"user"_s,
+                  u"Add, list or change users of a provider database ('user add', 'user list', "
+                  "'user passwd')."_s,
                   &ProviderCommand::user);
+    addSubcommand(u"2fa"_s,
+                  u"Manage a user's second factors ('2fa enable-totp', 'recovery-codes', "
+                  "'add-webauthn', 'disable', 'list')."_s,
+                  [](CommandContext &context, const QStringList &arguments) {
+                      ProviderTwoFactorCommand group;
+                      return group.run(context, arguments);
+                  });
 }
 
 QString ProviderCommand::defaultDatabase()
@@ -169,13 +171,35 @@ QString ProviderCommand::defaultDatabase()
     return folder.isEmpty() ? QString() : folder + u"/provider.sqlite"_s;
 }
 
+QString ProviderCommand::databaseHelp()
+{
+    return u"The provider database: a SQLite file (created with mode 0600), \":memory:\" or a "
+           "postgresql://user@host/db URL. Default: provider.sqlite in the user's data folder."_s;
+}
+
+Result<QString> ProviderCommand::databaseLocation(const CommandLine &cl, bool demo)
+{
+    if (cl.isSet(u"db"_s))
+        return cl.value(u"db"_s);
+    if (demo)
+        return u":memory:"_s;
+    const QString location = defaultDatabase();
+    if (location.isEmpty())
+        return fail(ErrorCode::Io, u"There is no data folder for the default database; give --db."_s);
+    if (!QDir().mkpath(QFileInfo(location).absolutePath()))
+        return fail(ErrorCode::Io,
+                    u"The data folder '%1' could not be created; give --db."_s.arg(
+                        QFileInfo(location).absolutePath()));
+    return location;
+}
+
 int ProviderCommand::serve(CommandContext &context, const QStringList &arguments)
 {
     CommandLine cl(context, u"provider serve"_s,
                    u"Runs the local MediaWiki look-alike on 127.0.0.1 (api.php, rest.php, index.php under\n"
                    "the script path) until SIGINT (Ctrl-C) or SIGTERM, then stops it and exits 0."_s);
     cl.addOption({u"port"_s, u"The port, 0 (default) for any free one."_s, u"n"_s});
-    cl.addOption({u"db"_s, kDbHelp + u" With --demo the default is \":memory:\"."_s, u"location"_s});
+    cl.addOption({u"db"_s, databaseHelp() + u" With --demo the default is \":memory:\"."_s, u"location"_s});
     cl.addOption({u"script-path"_s, u"Where api.php lives, starting with '/'. Default: /w."_s, u"path"_s});
     cl.addOption(
         {u"demo"_s, u"Create the demo accounts (existing users are left alone) and print their secrets."_s});
@@ -242,15 +266,19 @@ int ProviderCommand::user(CommandContext &context, const QStringList &arguments)
         return userAdd(context, arguments.mid(1));
     if (sub == u"list")
         return userList(context, arguments.mid(1));
+    if (sub == u"passwd")
+        return userPasswd(context, arguments.mid(1));
     if (sub == u"-h" || sub == u"--help") {
         context.print(
             u"Usage: mwauth provider user add NAME --password-stdin [--email E] [--groups a,b] [--db L]\n"
-            "       mwauth provider user list [--db L] [--json]\n"_s);
+            "       mwauth provider user list [--db L] [--json]\n"
+            "       mwauth provider user passwd NAME [--password-stdin] [--db L]\n"
+            "Run 'mwauth provider user <command> --help' for a command's options.\n"_s);
         return ExitOk;
     }
-    context.printError(sub.isEmpty() ? u"mwauth provider user: missing command (add or list)."_s
+    context.printError(sub.isEmpty() ? u"mwauth provider user: missing command (add, list or passwd)."_s
                                      : u"mwauth provider user: unknown command "_s + quoted(sub)
-                               + u"; use add or list."_s);
+                               + u"; use add, list or passwd."_s);
     return ExitUsage;
 }
 
@@ -261,17 +289,14 @@ int ProviderCommand::userAdd(CommandContext &context, const QStringList &argumen
     cl.addOption({u"password-stdin"_s, u"Read the password from standard input (one line)."_s});
     cl.addOption({u"email"_s, u"The user's e-mail address."_s, u"address"_s});
     cl.addOption({u"groups"_s, u"Comma-separated groups, e.g. sysop,bureaucrat."_s, u"list"_s});
-    cl.addOption({u"db"_s, kDbHelp, u"location"_s});
+    cl.addOption({u"db"_s, databaseHelp(), u"location"_s});
     if (auto status = cl.parse(arguments, 1, 1))
         return *status;
     if (!cl.isSet(u"password-stdin"_s))
         return cl.usageError(u"Give --password-stdin and the password on standard input."_s);
-    const Result<QByteArray> input = context.readInput(u"-"_s);
-    if (!input)
-        return cl.fail(ExitInputError, input.error());
-    QString password = QString::fromUtf8(*input);
-    while (password.endsWith(u'\n') || password.endsWith(u'\r'))
-        password.chop(1);
+    const Result<QString> password = readPassword(context);
+    if (!password)
+        return cl.fail(ExitInputError, password.error());
 
     const Result<QString> location = databaseLocation(cl, false);
     if (!location)
@@ -282,7 +307,7 @@ int ProviderCommand::userAdd(CommandContext &context, const QStringList &argumen
     provider::PasswordHasher hasher(context.random());
     provider::UserStore users(**db, hasher, context.clock());
     const Result<provider::User> user
-        = users.createUser(cl.positional().first(), password, cl.value(u"email"_s));
+        = users.createUser(cl.positional().first(), *password, cl.value(u"email"_s));
     if (!user)
         return cl.fail(ExitInputError, user.error());
     const QStringList groups = cl.value(u"groups"_s).split(u',', Qt::SkipEmptyParts);
@@ -297,7 +322,7 @@ int ProviderCommand::userAdd(CommandContext &context, const QStringList &argumen
 int ProviderCommand::userList(CommandContext &context, const QStringList &arguments)
 {
     CommandLine cl(context, u"provider user list"_s, u"Lists the users of a provider database."_s);
-    cl.addOption({u"db"_s, kDbHelp, u"location"_s});
+    cl.addOption({u"db"_s, databaseHelp(), u"location"_s});
     cl.addOption({u"json"_s, u"Print a JSON array of {\"id\", \"name\", \"email\", \"groups\"}."_s});
     if (auto status = cl.parse(arguments))
         return *status;
@@ -328,6 +353,43 @@ int ProviderCommand::userList(CommandContext &context, const QStringList &argume
         context.printRaw(QJsonDocument(array).toJson(QJsonDocument::Compact) + '\n');
     else
         context.print(text);
+    return ExitOk;
+}
+
+int ProviderCommand::userPasswd(CommandContext &context, const QStringList &arguments)
+{
+    CommandLine cl(context, u"provider user passwd"_s,
+                   u"Sets a new password for a user of a provider database. The new password is read\n"
+                   "from standard input (everything up to the end, without the final line break)."_s);
+    cl.addPositional(u"name"_s, u"The user name."_s);
+    cl.addOption({u"password-stdin"_s,
+                  u"Read the new password from standard input (the default; accepted for symmetry with "
+                  "'user add')."_s});
+    cl.addOption({u"db"_s, databaseHelp(), u"location"_s});
+    cl.setNotes(u"Example:\n"
+                "  printf '%s' \"$NEW_PASSWORD\" | mwauth provider user passwd Alice --db provider.sqlite"_s);
+    if (auto status = cl.parse(arguments, 1, 1))
+        return *status;
+    const Result<QString> password = readPassword(context);
+    if (!password)
+        return cl.fail(ExitInputError, password.error());
+    if (password->isEmpty())
+        return cl.fail(ExitInputError, u"The new password is empty; give it on standard input."_s);
+
+    const Result<QString> location = databaseLocation(cl, false);
+    if (!location)
+        return cl.fail(ExitInputError, location.error());
+    Result<std::unique_ptr<provider::ProviderDatabase>> db = provider::ProviderDatabase::open(*location);
+    if (!db)
+        return cl.fail(ExitInputError, db.error());
+    provider::PasswordHasher hasher(context.random());
+    provider::UserStore users(**db, hasher, context.clock());
+    const Result<provider::User> user = users.findUser(cl.positional().first());
+    if (!user)
+        return cl.fail(ExitInputError, user.error());
+    if (const Result<void> set = users.setPassword(user->id, *password); !set)
+        return cl.fail(ExitInputError, set.error());
+    context.printLine(u"Changed the password of "_s + user->name + u'.');
     return ExitOk;
 }
 

@@ -2,7 +2,11 @@
 
 #include "CommandGroup.h"
 
+#include "common/Result.h"
+
 namespace mwauth::cli {
+
+class CommandLine;
 
 // mwauth provider serve [--port N] [--db LOCATION] [--script-path /w] [--demo] [--json]
 //   Runs the local MediaWiki look-alike (provider::LocalProvider) on 127.0.0.1 until
@@ -11,10 +15,14 @@ namespace mwauth::cli {
 //   JSON object: {"base", "api", "rest", "index", "issuer", "users": [...], "clients": []}.
 // mwauth provider user add NAME --password-stdin [--email E] [--groups a,b] [--db LOCATION]
 // mwauth provider user list [--db LOCATION] [--json]
+// mwauth provider user passwd NAME [--password-stdin] [--db LOCATION]
 //   Manage the users of a provider database.
+// mwauth provider 2fa enable-totp|recovery-codes|add-webauthn|disable|list NAME ...
+//   Manage a user's second factors (ProviderTwoFactorCommand).
 //
 // Default database: "provider.sqlite" in the user's data folder
 // (QStandardPaths::AppDataLocation), or ":memory:" for `serve --demo`.
+
 class ProviderCommand final : public CommandGroup
 {
 public:
@@ -22,12 +30,18 @@ public:
 
     // The default --db location (without --demo).
     static QString defaultDatabase();
+    // The help text of every --db option.
+    static QString databaseHelp();
+    // Resolves --db: the option, ":memory:" for a demo without it, or defaultDatabase()
+    // (whose folder is created). Io when there is no data folder or it cannot be made.
+    static Result<QString> databaseLocation(const CommandLine &cl, bool demo);
 
 private:
     static int serve(CommandContext &context, const QStringList &arguments);
     static int user(CommandContext &context, const QStringList &arguments);
     static int userAdd(CommandContext &context, const QStringList &arguments);
     static int userList(CommandContext &context, const QStringList &arguments);
+    static int userPasswd(CommandContext &context, const QStringList &arguments);
 };
 
 } // namespace mwauth::cli

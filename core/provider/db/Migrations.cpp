@@ -62,6 +62,22 @@ Migration version1()
     return m;
 }
 
+// Version 2: the last TOTP time step accepted per user (OATHAuth's replay guard), so a code
+// is accepted once even across restarts and provider instances sharing the database.
+Migration version2()
+{
+    Migration m;
+    m.version = 2;
+    m.description = QStringLiteral("last accepted TOTP step per user");
+    m.statements = {
+        QStringLiteral(
+            "CREATE TABLE oathauth_used_step ("
+            " ous_user BIGINT NOT NULL PRIMARY KEY REFERENCES \"user\" (user_id) ON DELETE CASCADE,"
+            " ous_step BIGINT NOT NULL)"),
+    };
+    return m;
+}
+
 } // namespace
 
 Migrations::Migrations(QList<Migration> migrations)
@@ -70,7 +86,7 @@ Migrations::Migrations(QList<Migration> migrations)
 
 Migrations Migrations::standard()
 {
-    return Migrations({version1()});
+    return Migrations({version1(), version2()});
 }
 
 int Migrations::latestVersion() const

@@ -45,7 +45,7 @@ struct PasswordCheck
 
 // Users of the local provider over a ProviderDatabase: accounts, passwords, groups and
 // second factors. Timestamps come from the Clock. Errors: InvalidInput for names, passwords,
-// modules and duplicates the caller can fix; Io when the database fails.
+// modules and duplicates the caller can fix; Database when the database fails.
 class UserStore
 {
 public:

@@ -205,9 +205,8 @@ QJsonObject apiWarnings(const QString &module, const QString &text, ApiFormatVer
     return QJsonObject {{module, QJsonObject {{key, text}}}};
 }
 
-QString unrecognizedParametersText(QStringList names)
+QString unrecognizedParametersText(const QStringList &names)
 {
-    names.sort();
     if (names.size() == 1)
         return QStringLiteral("Unrecognized parameter: %1.").arg(names.first());
     return QStringLiteral("Unrecognized parameters: %1.").arg(names.join(QStringLiteral(", ")));

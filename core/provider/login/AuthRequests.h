@@ -75,8 +75,8 @@ QJsonObject requestJson(const AuthRequestInfo &request, ApiFormatVersion version
 // {"main": {"*": text}} (version 1) or {"main": {"warnings": text}} (version 2), the value
 // of a response's top-level "warnings" for module `module`.
 QJsonObject apiWarnings(const QString &module, const QString &text, ApiFormatVersion version);
-// "Unrecognized parameter: a." / "Unrecognized parameters: a, b." (names sorted: the request
-// order is not kept).
-QString unrecognizedParametersText(QStringList names);
+// "Unrecognized parameter: a." / "Unrecognized parameters: a, b." (names in the given order;
+// MediaWiki lists them as the request sent them, POST body first).
+QString unrecognizedParametersText(const QStringList &names);
 
 } // namespace mwauth::provider

@@ -117,10 +117,29 @@ bool LoginApi::tokenMatches(const ApiRequest &request, const QString &key, const
 QJsonObject LoginApi::unrecognizedWarnings(const ApiRequest &request, const QString &module,
                                            const QStringList &moduleParams) const
 {
-    QStringList unknown;
+    // In MediaWiki's order: WebRequest's values are $_POST + $_GET, so the POST body's names
+    // come first, in the order sent, then the query string's.
+    QStringList names;
+    const auto collect = [&names](const http::FormFields &fields) {
+        for (const auto &[name, value] : fields) {
+            const QString key = QString::fromUtf8(name);
+            if (!names.contains(key))
+                names.append(key);
+        }
+    };
+    collect(request.form);
+    collect(request.query);
+    QStringList rest; // bodies the form list does not cover (multipart)
     for (auto it = request.params.cbegin(); it != request.params.cend(); ++it) {
-        if (!generalParams().contains(it.key()) && !moduleParams.contains(it.key()))
-            unknown.append(it.key());
+        if (!names.contains(it.key()))
+            rest.append(it.key());
+    }
+    rest.sort();
+    names += rest;
+    QStringList unknown;
+    for (const QString &name : std::as_const(names)) {
+        if (request.params.contains(name) && !generalParams().contains(name) && !moduleParams.contains(name))
+            unknown.append(name);
     }
     if (unknown.isEmpty())
         return {};
@@ -279,17 +298,20 @@ ApiResponse LoginApi::query(const ApiRequest &request)
 
 ApiResponse LoginApi::clientLogin(const ApiRequest &request, const QString &wikiId)
 {
+    // ApiMain's order for a module that needs a token: missing or empty token, token in the
+    // query string, wrong token; "mustbeposted" would come after these, so a GET can never
+    // reach it (seen on the real wiki: a GET without token is "missingparam").
     const QString tokenParam = QStringLiteral("logintoken");
+    if (request.param(tokenParam).isEmpty())
+        return apiError(request, QStringLiteral("missingparam"),
+                        QStringLiteral("The \"logintoken\" parameter must be set."));
     if (request.inQueryString(tokenParam))
         return apiError(request, QStringLiteral("mustpostparams"), apimessages::mustPostParams({tokenParam}));
+    if (!tokenMatches(request, kLoginToken, request.param(tokenParam)))
+        return apiError(request, QStringLiteral("badtoken"), QStringLiteral("Invalid CSRF token."));
     if (request.method != "POST")
         return apiError(request, QStringLiteral("mustbeposted"),
                         QStringLiteral("The \"clientlogin\" module requires a POST request."));
-    if (!request.hasParam(tokenParam))
-        return apiError(request, QStringLiteral("missingparam"),
-                        QStringLiteral("The \"logintoken\" parameter must be set."));
-    if (!tokenMatches(request, kLoginToken, request.param(tokenParam)))
-        return apiError(request, QStringLiteral("badtoken"), QStringLiteral("Invalid CSRF token."));
     const bool isContinue = request.hasParam(QStringLiteral("logincontinue"));
     if (!isContinue && !request.hasParam(QStringLiteral("loginreturnurl")))
         return apiError(
@@ -393,16 +415,16 @@ ApiResponse LoginApi::respond(const ApiRequest &request, const LoginOutcome &out
 ApiResponse LoginApi::logout(const ApiRequest &request, const QString &wikiId)
 {
     const QString tokenParam = QStringLiteral("token");
+    if (request.param(tokenParam).isEmpty())
+        return apiError(request, QStringLiteral("missingparam"),
+                        QStringLiteral("The \"token\" parameter must be set."));
     if (request.inQueryString(tokenParam))
         return apiError(request, QStringLiteral("mustpostparams"), apimessages::mustPostParams({tokenParam}));
+    if (!tokenMatches(request, kEditToken, request.param(tokenParam)))
+        return apiError(request, QStringLiteral("badtoken"), QStringLiteral("Invalid CSRF token."));
     if (request.method != "POST")
         return apiError(request, QStringLiteral("mustbeposted"),
                         QStringLiteral("The \"logout\" module requires a POST request."));
-    if (!request.hasParam(tokenParam))
-        return apiError(request, QStringLiteral("missingparam"),
-                        QStringLiteral("The \"token\" parameter must be set."));
-    if (!tokenMatches(request, kEditToken, request.param(tokenParam)))
-        return apiError(request, QStringLiteral("badtoken"), QStringLiteral("Invalid CSRF token."));
     ApiResponse response = ApiResponse::json(QJsonObject {});
     response.endSession = true;
     for (const QByteArray &cookie : logoutCookies(wikiId))

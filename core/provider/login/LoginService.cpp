@@ -74,6 +74,18 @@ LoginOutcome notInProgress()
                                   "start again from the beginning."));
 }
 
+// What a recovery code is compared as: upper case, without the group separators and the
+// spaces people type ("7kqm x2rd-9fht" is "7KQMX2RD9FHT").
+QByteArray normalizedRecoveryCode(const QString &code)
+{
+    QString out;
+    for (const QChar c : code) {
+        if (c != u'-' && !c.isSpace())
+            out.append(c.toUpper());
+    }
+    return out.toUtf8();
+}
+
 void clearPending(SessionData &session)
 {
     for (const QString &key : {kPendingUserId, kPendingRemember, kPendingModule, kChallenge, kChallengeTime})
@@ -308,7 +320,7 @@ bool LoginService::verifyTotp(qint64 userId, const QString &code, double now)
 
 bool LoginService::consumeRecoveryCode(qint64 userId, const QString &code)
 {
-    const QByteArray sent = code.trimmed().toUtf8();
+    const QByteArray sent = normalizedRecoveryCode(code);
     if (sent.isEmpty())
         return false;
     const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId, kRecoveryCodes);
@@ -319,7 +331,7 @@ bool LoginService::consumeRecoveryCode(qint64 userId, const QString &code)
         // Every stored code is compared, so the time taken does not tell which one matched.
         qsizetype match = -1;
         for (qsizetype i = 0; i < codes.size(); ++i) {
-            if (constantTimeEquals(codes.at(i).toString().toUtf8(), sent) && match < 0)
+            if (constantTimeEquals(normalizedRecoveryCode(codes.at(i).toString()), sent) && match < 0)
                 match = i;
         }
         if (match < 0)

@@ -60,7 +60,8 @@ struct SecurityLevel
 //            the module's answer, wrong or replayed ---------------------------> Ui (failed)
 //
 // Modules and their fields: "totp" (OATHToken; a step is accepted once), "recoverycodes"
-// (RecoveryCode; a code works once, removed atomically from the record), "webauthn"
+// (RecoveryCode, compared without case, hyphens and spaces; a code works once, removed
+// atomically from the record), "webauthn"
 // (credential: an assertion over the challenge in auth_info, verified with the stored ES256
 // key, the signature counter must grow). Wrong answers of any module count toward OATHAuth's
 // throttle (10 per 60 s per user); wrong passwords toward MediaWiki's (5 per 300 s per name).

@@ -522,12 +522,20 @@ void TestLoginApi::refusedRequests()
         QString code;
         QString infoPart;
     } cases[] = {
-        {false, u"action=clientlogin&format=json&loginreturnurl=x"_qs, u"mustbeposted"_qs,
-         u"POST request"_qs},
+        // As the real wiki answers: a missing or empty token is missingparam, also for a GET
+        // (whose "mustbeposted" comes after the token checks and is never reached).
+        {false, u"action=clientlogin&format=json&loginreturnurl=x"_qs, u"missingparam"_qs,
+         u"\"logintoken\""_qs},
+        {false, u"action=clientlogin&format=json&loginreturnurl=x&logintoken="_qs, u"missingparam"_qs,
+         u"\"logintoken\""_qs},
         {true, u"action=clientlogin&format=json&loginreturnurl=x"_qs, u"missingparam"_qs,
          u"\"logintoken\""_qs},
-        {true, u"action=clientlogin&format=json&loginreturnurl=x&logintoken="_qs, u"badtoken"_qs,
+        {true, u"action=clientlogin&format=json&loginreturnurl=x&logintoken="_qs, u"missingparam"_qs,
+         u"\"logintoken\""_qs},
+        {true, u"action=clientlogin&format=json&loginreturnurl=x&logintoken=0123%2B%5C"_qs, u"badtoken"_qs,
          u"Invalid CSRF"_qs},
+        {false, u"action=clientlogin&format=json&loginreturnurl=x&logintoken=0123%2B%5C"_qs,
+         u"mustpostparams"_qs, u"logintoken"_qs},
         {false, u"action=query&format=json&meta=siteinfo|tokens"_qs, u"badvalue"_qs, u"siteinfo"_qs},
         {false, u"action=query&format=json&meta=tokens&type=patrol"_qs, u"badvalue"_qs, u"patrol"_qs},
         {false, u"action=query&format=json&meta=authmanagerinfo&amirequestsfor=create"_qs, u"badvalue"_qs,
@@ -546,6 +554,11 @@ void TestLoginApi::refusedRequests()
     QCOMPARE(extra.json()[u"clientlogin"_qs][u"status"_qs].toString(), u"PASS"_qs);
     QCOMPARE(extra.json()[u"warnings"_qs][u"main"_qs][u"*"_qs].toString(),
              u"Unrecognized parameter: bogus."_qs);
+    // Several are listed in the order sent (POST body first, then the query string), not sorted.
+    Client other;
+    const Reply several = clientLogin(other, u"Alice"_qs, kAlicePassword, u"&zeta=1&alpha=2&mid=3"_qs);
+    QCOMPARE(several.json()[u"warnings"_qs][u"main"_qs][u"*"_qs].toString(),
+             u"Unrecognized parameters: zeta, alpha, mid."_qs);
 }
 
 void TestLoginApi::shapeComparisonFindsDifferences()

@@ -319,6 +319,9 @@ void TestLoginModules::recoveryCodeChecks_data()
     QTest::newRow("right code, spaces around")
         << u"Carol"_qs << true << u"  "_qs + kCarolCodes.at(0) + u" "_qs << u"PASS"_qs
         << QStringList {kCarolCodes.at(1), kCarolCodes.at(2)};
+    QTest::newRow("right code, typed in capitals with hyphens and a space")
+        << u"Carol"_qs << true << u"F6G7-H8I9 J0"_qs << u"PASS"_qs
+        << QStringList {kCarolCodes.at(0), kCarolCodes.at(2)};
     QTest::newRow("wrong code") << u"Carol"_qs << true << u"a1b2c3d4e6"_qs << u"UI"_qs << kCarolCodes;
     QTest::newRow("prefix of a code") << u"Carol"_qs << true << u"a1b2c3d4e"_qs << u"UI"_qs << kCarolCodes;
     QTest::newRow("empty") << u"Carol"_qs << true << QString() << u"UI"_qs << kCarolCodes;

@@ -28,7 +28,8 @@ struct HttpRequest
     // index.php the page title ("Special:OAuth/authorize"), empty for api.php.
     QString routePath;
     http::FormFields query; // the decoded query string, in order
-    // The decoded body when it is application/x-www-form-urlencoded, else empty.
+    // The decoded body when it is application/x-www-form-urlencoded or multipart/form-data
+    // (file parts left out), else empty.
     http::FormFields form;
     QByteArray body; // the raw body
     QList<std::pair<QByteArray, QByteArray>> headers; // names as sent

@@ -2,7 +2,9 @@
 
 #include "ApiErrors.h"
 #include "ApiParams.h"
+#include "RequestGuardServer.h"
 #include "common/Logging.h"
+#include "http/MultipartCodec.h"
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
@@ -99,7 +101,7 @@ public:
         : m_server(server)
     { }
 
-    QTcpServer *tcpServer = nullptr;
+    RequestGuardServer *tcpServer = nullptr;
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
@@ -165,7 +167,9 @@ Result<void> ProviderServer::start(quint16 port)
             ErrorCode::InvalidInput,
             QStringLiteral("The provider is already listening on port %1; stop it first.").arg(this->port()));
     auto frontend = std::make_unique<HttpFrontend>(*this);
-    auto *tcp = new QTcpServer(frontend.get());
+    HttpRequestFraming::Limits limits;
+    limits.maxBodySize = m_maxBodySize;
+    auto *tcp = new RequestGuardServer(frontend.get(), limits, frontend.get());
     if (!tcp->listen(QHostAddress::LocalHost, port)) {
         return fail(ErrorCode::Network,
                     QStringLiteral("The provider cannot listen on 127.0.0.1:%1: %2.")
@@ -227,6 +231,13 @@ void ProviderServer::setScriptPath(const QString &path)
     m_scriptPath = clean;
 }
 
+void ProviderServer::setMaxBodySize(qint64 bytes)
+{
+    m_maxBodySize = bytes;
+    if (m_frontend)
+        m_frontend->tcpServer->setMaxBodySize(bytes);
+}
+
 void ProviderServer::setWikiId(const QString &wikiId)
 {
     m_wikiId = wikiId;
@@ -286,20 +297,43 @@ ProviderResponse ProviderServer::handle(const IncomingRequest &incoming)
     request.scriptPath = m_scriptPath;
     request.cookies = parseCookies(incoming.headers);
 
-    std::optional<Error> formError;
+    std::optional<FormProblem> formError;
     if (incoming.url.hasQuery()) {
         auto query = http::decodeForm(incoming.url.query(QUrl::FullyEncoded).toLatin1());
         if (query)
             request.query = std::move(*query);
         else
-            formError = query.error().prefixed(QStringLiteral("The query string is not valid URL encoding"));
+            formError
+                = FormProblem {QStringLiteral("badencoding"),
+                               query.error()
+                                   .prefixed(QStringLiteral("The query string is not valid URL encoding"))
+                                   .message()};
     }
-    if (!formError && !request.body.isEmpty() && isFormBody(request.header("content-type"))) {
+    const QByteArray contentType = request.header("content-type");
+    if (!formError && !request.body.isEmpty() && isFormBody(contentType)) {
         auto form = http::decodeForm(request.body);
         if (form)
             request.form = std::move(*form);
         else
-            formError = form.error().prefixed(QStringLiteral("The POST body is not valid URL encoding"));
+            formError = FormProblem {
+                QStringLiteral("badencoding"),
+                form.error().prefixed(QStringLiteral("The POST body is not valid URL encoding")).message()};
+    } else if (!formError && !request.body.isEmpty() && http::isMultipartFormData(contentType)) {
+        auto form = http::decodeMultipartForm(request.body, contentType);
+        if (form) {
+            request.form = std::move(form->fields);
+            if (form->skippedFiles > 0)
+                qCDebug(log::providerServer)
+                    << "Ignored" << form->skippedFiles << "file part(s) of a multipart body";
+        } else {
+            qCWarning(log::providerServer).noquote()
+                << "Refused a multipart/form-data body:" << form.error().message();
+            formError
+                = FormProblem {QStringLiteral("badmultipart"),
+                               form.error()
+                                   .prefixed(QStringLiteral("The POST body is not valid multipart/form-data"))
+                                   .message()};
+        }
     }
 
     const QString api = m_scriptPath + u"/api.php";
@@ -374,7 +408,7 @@ void ProviderServer::applySession(const HttpRequest &request, ProviderResponse &
         response.addHeader("Set-Cookie", sessionCookieName() + '=' + id + attributes);
 }
 
-ProviderResponse ProviderServer::handleApi(HttpRequest &&request, std::optional<Error> formError)
+ProviderResponse ProviderServer::handleApi(HttpRequest &&request, std::optional<FormProblem> formError)
 {
     if (request.method != "GET" && request.method != "POST") {
         ProviderResponse response
@@ -389,9 +423,10 @@ ProviderResponse ProviderServer::handleApi(HttpRequest &&request, std::optional<
     const ApiFormatVersion version = asksForFormatVersion2(apiRequest.query, apiRequest.form)
         ? ApiFormatVersion::V2
         : ApiFormatVersion::V1;
-    // Not MediaWiki's: PHP keeps a stray "%" as it is. Refusing it says what is wrong.
+    // Not MediaWiki's: PHP keeps a stray "%" as it is, and reads broken multipart bodies
+    // into a partial or empty $_POST (see MultipartCodec.h). Refusing says what is wrong.
     if (formError)
-        return apiError(version, apiRequest.apiUrl(), QStringLiteral("badencoding"), formError->message());
+        return apiError(version, apiRequest.apiUrl(), formError->apiCode, formError->message);
     if (const auto problem = mergeApiParams(apiRequest))
         return apiError(version, apiRequest.apiUrl(), problem->code, problem->info);
 
@@ -415,7 +450,7 @@ ProviderResponse ProviderServer::handleApi(HttpRequest &&request, std::optional<
     return response;
 }
 
-ProviderResponse ProviderServer::handleRest(HttpRequest &&request, std::optional<Error> formError)
+ProviderResponse ProviderServer::handleRest(HttpRequest &&request, std::optional<FormProblem> formError)
 {
     const auto restError = [](int status, const QByteArray &reason, const QString &message) {
         return ProviderResponse::json(
@@ -437,14 +472,14 @@ ProviderResponse ProviderServer::handleRest(HttpRequest &&request, std::optional
         return response;
     }
     if (formError)
-        return restError(400, "Bad Request", formError->message());
+        return restError(400, "Bad Request", formError->message);
     loadSession(request);
     ProviderResponse response = (*handler)(request);
     applySession(request, response);
     return response;
 }
 
-ProviderResponse ProviderServer::handleIndex(HttpRequest &&request, std::optional<Error> formError)
+ProviderResponse ProviderServer::handleIndex(HttpRequest &&request, std::optional<FormProblem> formError)
 {
     const QString &title = request.routePath;
     const IndexHandler *handler = longestMatch(m_indexPages, [&](const QString &prefix) {
@@ -456,7 +491,7 @@ ProviderResponse ProviderServer::handleIndex(HttpRequest &&request, std::optiona
             QStringLiteral("There is currently no page \"%1\" on this wiki.").arg(title));
     }
     if (formError)
-        return ProviderResponse::html(400, QStringLiteral("Bad Request"), formError->message());
+        return ProviderResponse::html(400, QStringLiteral("Bad Request"), formError->message);
     loadSession(request);
     ProviderResponse response = (*handler)(request);
     applySession(request, response);

@@ -29,13 +29,24 @@ class HttpFrontend;
 //
 // The server only decodes, checks and dispatches; the services (login, OAuth, ...) are
 // callbacks registered before or after start(). Every request is answered, whatever its
-// content: bodies over maxBodySize() get 413; undecodable api.php parameters get
-// MediaWiki-style API errors (see ApiErrors.h); the server keeps serving afterwards.
-// A form body with a broken escape ("%zz") is refused (api.php: error "badencoding",
-// which MediaWiki does not have: PHP would keep the "%"); in the query string Qt's URL
-// parser already keeps such a "%" literally, as PHP does.
-// Qt 6.4's QAbstractHttpServer reads a whole body into memory before it hands the request
-// over, so the size limit protects the services, not the process's memory.
+// content; undecodable api.php parameters get MediaWiki-style API errors (see
+// ApiErrors.h); the server keeps serving afterwards.
+//
+// Limits, checked on the socket before Qt reads a body (RequestGuardServer +
+// HttpRequestFraming; the answer closes the connection, earlier requests on it are served):
+//   Content-Length over maxBodySize() (1 MiB)                    -> 413
+//   Transfer-Encoding (chunked bodies cannot be bounded up front)  -> 411
+//   request line + headers over 64 KiB, or over 100 header lines   -> 431
+//   heads Qt could frame differently (bad Content-Length, ...)     -> 400
+// Every request of a kept-alive connection is checked the same way.
+//
+// Bodies: application/x-www-form-urlencoded and multipart/form-data (RFC 7578, see
+// MultipartCodec.h; file parts are ignored, as PHP puts them in $_FILES) fill the
+// request's `form`, and for api.php its POSTed parameters. A form body with a broken escape
+// ("%zz") is refused (api.php: error "badencoding", which MediaWiki does not have: PHP would
+// keep the "%"); in the query string Qt's URL parser already keeps such a "%" literally, as
+// PHP does. A malformed multipart body is refused (api.php: error "badmultipart", not
+// MediaWiki's either: PHP would silently give a partial or empty $_POST) and logged.
 //
 // Sessions: the `<wikiId>_session` cookie (HttpOnly, SameSite=Lax, Path=/) names a
 // session in the SessionStore; see ProviderResponse::saveSession / endSession.
@@ -79,7 +90,8 @@ public:
     void setWikiId(const QString &wikiId);
     QString wikiId() const { return m_wikiId; }
     QByteArray sessionCookieName() const;
-    void setMaxBodySize(qint64 bytes) { m_maxBodySize = bytes; }
+    // Takes effect for connections accepted afterwards.
+    void setMaxBodySize(qint64 bytes);
     qint64 maxBodySize() const { return m_maxBodySize; }
     // Not owned; must outlive the server. Default: an InMemorySessionStore of its own.
     void setSessionStore(SessionStore *store);
@@ -109,9 +121,16 @@ public:
     ProviderResponse handle(const IncomingRequest &incoming);
 
 private:
-    ProviderResponse handleApi(HttpRequest &&request, std::optional<Error> formError);
-    ProviderResponse handleRest(HttpRequest &&request, std::optional<Error> formError);
-    ProviderResponse handleIndex(HttpRequest &&request, std::optional<Error> formError);
+    // Why the query string or body did not decode: the api.php error code and a sentence.
+    struct FormProblem
+    {
+        QString apiCode; // "badencoding" or "badmultipart"
+        QString message;
+    };
+
+    ProviderResponse handleApi(HttpRequest &&request, std::optional<FormProblem> formError);
+    ProviderResponse handleRest(HttpRequest &&request, std::optional<FormProblem> formError);
+    ProviderResponse handleIndex(HttpRequest &&request, std::optional<FormProblem> formError);
     void loadSession(HttpRequest &request);
     void applySession(const HttpRequest &request, ProviderResponse &response);
 

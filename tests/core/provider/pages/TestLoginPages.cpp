@@ -6,10 +6,12 @@
 #include "PagesTestProvider.h"
 #include "otp/Base32.h"
 #include "otp/Otp.h"
+#include "otp/VirtualAuthenticator.h"
 #include "provider/pages/HtmlPage.h"
 #include "provider/pages/ReturnTo.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 #include <memory>
 
@@ -22,6 +24,7 @@ const QString kAlicePassword = QStringLiteral("Alice-pages-password");
 const QString kBobPassword = QStringLiteral("Bob-pages-password");
 const QString kCarolPassword = QStringLiteral("Carol-pages-password");
 const QString kEvePassword = QStringLiteral("Eve-pages-password");
+const QString kDavePassword = QStringLiteral("Dave-pages-password");
 const QString kEveName = QStringLiteral("Eve \"Quote\" & 'Apos'");
 const QByteArray kBobSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const QByteArray kCarolSecret = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
@@ -48,6 +51,7 @@ private:
     ProviderServer *m_server = nullptr;
     UserStore *m_users = nullptr;
     qint64 m_carolId = 0;
+    std::optional<otp::VirtualAuthenticator> m_daveKey;
 
 private Q_SLOTS:
     void init();
@@ -69,6 +73,7 @@ private Q_SLOTS:
     void bobLogsInWithTotp();
     void carolSwitchesToRecoveryCodes();
     void cancelEndsThePendingLogin();
+    void daveAnswersWithAPastedSecurityKeyAssertion();
     void loggedInPageOffersReauthentication();
     void logoutNeedsItsToken();
     void hostileNamesAreEscaped();
@@ -94,6 +99,17 @@ void TestLoginPages::init()
         m_users->addTwoFactor(carol->id, u"recoverycodes"_qs,
                               QJsonObject {{u"recoverycodes"_qs, QJsonArray {u"RC-ONE"_qs, u"RC-TWO"_qs}}}));
     QVERIFY(m_users->createUser(kEveName, kEvePassword));
+    // Dave: a security key only, whose name is markup.
+    const Result<User> dave = m_users->createUser(u"Dave"_qs, kDavePassword);
+    QVERIFY(dave);
+    auto key = otp::VirtualAuthenticator::create(m_random, u"127.0.0.1"_qs, QByteArray::number(dave->id));
+    QVERIFY(key);
+    m_daveKey = *key;
+    const QJsonObject data {
+        {u"friendlyName"_qs, u"<b>Dave's key</b>"_qs},
+        {u"credential"_qs, QJsonDocument::fromJson(m_daveKey->publicCredentialJson()).object()},
+        {u"signCount"_qs, 0}};
+    QVERIFY(m_users->addTwoFactor(dave->id, u"webauthn"_qs, data));
     QCOMPARE(m_provider->start(), QString());
     m_server = m_provider->server();
 }
@@ -101,6 +117,7 @@ void TestLoginPages::init()
 void TestLoginPages::cleanup()
 {
     m_provider.reset();
+    m_daveKey.reset();
 }
 
 QString TestLoginPages::totpCode(const QByteArray &secret) const
@@ -444,6 +461,34 @@ void TestLoginPages::cancelEndsThePendingLogin()
         = browser.post(kLogin, {{"OATHToken", totpCode(kBobSecret).toUtf8()}, {"wpLoginToken", token}});
     QVERIFY(late.body.contains("Authentication is not in progress"));
     QCOMPARE(browser.apiUserName(), QString());
+}
+
+void TestLoginPages::daveAnswersWithAPastedSecurityKeyAssertion()
+{
+    TestBrowser browser(*m_server);
+    const Reply step = submitPassword(browser, u"Dave"_qs, kDavePassword);
+    QCOMPARE(step.status, 200);
+    QVERIFY(step.body.contains("A security key answers through JavaScript in a real browser"));
+    QVERIFY(step.body.contains("<label for=\"credential\">"));
+    QVERIFY(step.body.contains("<textarea id=\"credential\" name=\"credential\""));
+    QVERIFY(!step.body.contains("<script"));
+    const QRegularExpressionMatch pre
+        = QRegularExpression(u"<pre>([^<]*)</pre>"_qs).match(QString::fromUtf8(step.body));
+    QVERIFY(pre.hasMatch());
+    const QByteArray authInfo = htmlUnescape(pre.captured(1)).toUtf8();
+    QVERIFY(QJsonDocument::fromJson(authInfo).object().contains(u"challenge"_qs));
+    const QByteArray token = hiddenValue(step.body, u"wpLoginToken"_qs).toUtf8();
+
+    const Result<QByteArray> answer = m_daveKey->answer(authInfo, base());
+    QVERIFY(answer);
+    const Reply passed = browser.post(kLogin, {{"credential", *answer}, {"wpLoginToken", token}});
+    QCOMPARE(passed.status, 302);
+    QCOMPARE(browser.apiUserName(), u"Dave"_qs);
+
+    // The key's name is printed escaped on Special:OATHManage.
+    const Reply manage = browser.get(u"/w/index.php?title=Special:OATHManage"_qs);
+    QVERIFY(manage.body.contains("Security key (WebAuthn): &lt;b&gt;Dave&#39;s key&lt;/b&gt;"));
+    QVERIFY(!manage.body.contains("<b>Dave"));
 }
 
 void TestLoginPages::loggedInPageOffersReauthentication()

@@ -59,6 +59,8 @@ void LocalProvider::installServices()
         = std::make_unique<LoginService>(*m_users, m_clock, m_random, QString::fromLatin1(DemoData::RpId));
     m_loginApi = std::make_unique<LoginApi>(*m_loginService, *m_users, m_clock, m_random);
     m_loginApi->install(*m_server);
+    m_loginPages = std::make_unique<LoginPages>(*m_loginService, *m_users, m_clock, m_random);
+    m_loginPages->install(*m_server); // Special:UserLogin, Special:UserLogout, Special:OATHManage
 }
 
 void LocalProvider::stop()
@@ -66,6 +68,7 @@ void LocalProvider::stop()
     if (m_server)
         m_server->stop();
     m_server.reset();
+    m_loginPages.reset();
     m_loginApi.reset();
     m_loginService.reset();
     m_users.reset();

@@ -9,6 +9,7 @@
 #include "provider/db/ProviderDatabase.h"
 #include "provider/login/LoginApi.h"
 #include "provider/login/LoginService.h"
+#include "provider/pages/LoginPages.h"
 #include "provider/server/ProviderServer.h"
 #include "provider/server/SessionStore.h"
 
@@ -84,6 +85,7 @@ private:
     std::unique_ptr<UserStore> m_users;
     std::unique_ptr<LoginService> m_loginService;
     std::unique_ptr<LoginApi> m_loginApi;
+    std::unique_ptr<LoginPages> m_loginPages;
     std::unique_ptr<ProviderServer> m_server;
     QList<DemoAccount> m_demoAccounts;
 };

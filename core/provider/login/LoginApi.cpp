@@ -150,7 +150,8 @@ QList<QByteArray> LoginApi::loginCookies(const User &user, bool rememberMe, cons
                                          Random &random)
 {
     const int maxAge = (rememberMe ? kRememberMeDays : kSessionCookieDays) * 24 * 3600;
-    const QByteArray attributes = "; expires=" + cookieExpiry(now, maxAge) + "; path=/; HttpOnly";
+    const QByteArray attributes
+        = "; expires=" + cookieExpiry(now, maxAge) + "; path=/; HttpOnly; SameSite=Lax";
     const QByteArray prefix = wikiId.toUtf8();
     QList<QByteArray> cookies {
         prefix + "UserID=" + QByteArray::number(user.id) + attributes,
@@ -164,7 +165,8 @@ QList<QByteArray> LoginApi::loginCookies(const User &user, bool rememberMe, cons
 QList<QByteArray> LoginApi::logoutCookies(const QString &wikiId)
 {
     const QByteArray prefix = wikiId.toUtf8();
-    const QByteArray expired = "=deleted; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; path=/; HttpOnly";
+    const QByteArray expired
+        = "=deleted; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; path=/; HttpOnly; SameSite=Lax";
     return {prefix + "UserID" + expired, prefix + "Token" + expired};
 }
 

@@ -57,6 +57,32 @@ void LoginPages::install(ProviderServer &server)
         kUserLogout, [this, srv](const IndexRequest &request) { return userLogout(request, srv->wikiId()); });
     server.setIndexPage(
         kOathManage, [this, srv](const IndexRequest &request) { return oathManage(request, srv->wikiId()); });
+    server.setIndexPage(QStringLiteral("Main_Page"),
+                        [this](const IndexRequest &request) { return mainPage(request); });
+}
+
+// ---- Main_Page ----
+
+IndexResponse LoginPages::mainPage(const IndexRequest &request)
+{
+    HtmlPage page(QStringLiteral("MWAuth local provider"));
+    page.addParagraph(QStringLiteral("This wiki is the MWAuth Console's local test provider: a MediaWiki "
+                                     "look-alike with OATHAuth's two-factor login, for demos and tests."));
+    const qint64 userId = LoginService::loggedInUserId(request.session);
+    if (userId != 0)
+        page.addParagraph(QStringLiteral("You are logged in as %1.").arg(userName(m_users, request.session)));
+    else
+        page.addParagraph(QStringLiteral("You are not logged in."));
+    QString links = u"<ul>\n<li>"_qs
+        + (userId != 0 ? html::link(indexPath(request, kUserLogout), kLogoutTitle)
+                       : html::link(indexPath(request, kUserLogin), kLoginTitle))
+        + u"</li>\n<li>"_qs
+        + html::link(indexPath(request, kOathManage), QStringLiteral("Manage two-factor authentication"))
+        + u"</li>\n</ul>\n"_qs;
+    page.addHtml(links);
+    page.addParagraph(QStringLiteral("Action API: %1")
+                          .arg(request.baseUrl.toString() + request.scriptPath + QStringLiteral("/api.php")));
+    return page.response(200);
 }
 
 IndexResponse LoginPages::withSession(IndexResponse response, const IndexRequest &request,

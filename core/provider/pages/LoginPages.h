@@ -34,6 +34,8 @@ namespace mwauth::provider {
 //                        ends, the login cookies expire, "You are now logged out".
 //                        A bad token: 400, nothing changes.
 //   Special:OATHManage   see pages::OathManagePage.
+//   Main_Page            where a login without returnto lands: who is logged in, links to
+//                        the pages above and the API's URL.
 //
 // Every form carries a CSRF token bound to the session (pages/PageTokens.h); every response
 // carries the headers of pages::addPageHeaders (no framing, no scripts, no caching).
@@ -44,13 +46,14 @@ public:
     // throttles are shared).
     LoginPages(LoginService &login, UserStore &users, const Clock &clock, Random &random);
 
-    // Registers Special:UserLogin, Special:UserLogout and Special:OATHManage. The server
+    // Registers Special:UserLogin, Special:UserLogout, Special:OATHManage and Main_Page. The server
     // must outlive the registration (the handlers read its wikiId for cookie names).
     void install(ProviderServer &server);
 
     IndexResponse userLogin(const IndexRequest &request, const QString &wikiId);
     IndexResponse userLogout(const IndexRequest &request, const QString &wikiId);
     IndexResponse oathManage(const IndexRequest &request, const QString &wikiId);
+    IndexResponse mainPage(const IndexRequest &request);
 
 private:
     // The password form. `session` is updated with the login token (the caller saves it).

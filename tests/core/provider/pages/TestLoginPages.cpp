@@ -67,6 +67,7 @@ private Q_SLOTS:
     void loginWithoutTheRightTokenIsRefused();
     void wrongPasswordKeepsNameNotPassword();
     void aliceLogsInAndReturns();
+    void mainPageShowsWhoIsLoggedIn();
     void hostileReturnToGoesToMainPage_data();
     void hostileReturnToGoesToMainPage();
     void hostileReturnToQueryIsDropped();
@@ -324,12 +325,36 @@ void TestLoginPages::aliceLogsInAndReturns()
     QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
     QVERIFY(reply.header("Set-Cookie").contains("mwauthwikiUserID="));
     QVERIFY(reply.header("Set-Cookie").contains("mwauthwikiToken=")); // wpRemember
+    const QList<QByteArray> cookies = reply.header("Set-Cookie").split('\n');
+    QCOMPARE(cookies.size(), 4); // session, UserID, UserName, Token
+    for (const QByteArray &cookie : cookies) {
+        QVERIFY2(cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Lax"), cookie.constData());
+    }
     QVERIFY(browser.sessionId() != before); // renewed: no session fixation
     QCOMPARE(browser.apiUserName(), u"Alice"_qs);
 
     TestBrowser planted(*m_server);
     planted.setSessionId(before);
     QCOMPARE(planted.apiUserName(), QString());
+}
+
+void TestLoginPages::mainPageShowsWhoIsLoggedIn()
+{
+    TestBrowser browser(*m_server);
+    Reply page = browser.get(u"/w/index.php?title=Main_Page"_qs);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.body.contains("You are not logged in."));
+    QVERIFY(page.body.contains("title=Special:UserLogin"));
+    const QString token = loginToken(browser);
+    const Reply login = browser.post(
+        kLogin,
+        {{"wpName", "Alice"}, {"wpPassword", kAlicePassword.toUtf8()}, {"wpLoginToken", token.toUtf8()}});
+    QCOMPARE(login.status, 302);
+    QCOMPARE(QString::fromLatin1(login.header("Location")), base() + u"/w/index.php?title=Main_Page"_qs);
+    page = browser.get(u"/w/index.php/Main_Page"_qs);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.body.contains("You are logged in as Alice."));
+    QVERIFY(page.body.contains("title=Special:UserLogout"));
 }
 
 void TestLoginPages::hostileReturnToGoesToMainPage_data()

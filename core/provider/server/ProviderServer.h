@@ -38,7 +38,9 @@ class HttpFrontend;
 //   Transfer-Encoding (chunked bodies cannot be bounded up front)  -> 411
 //   request line + headers over 64 KiB, or over 100 header lines   -> 431
 //   heads Qt could frame differently (bad Content-Length, ...)     -> 400
-// Every request of a kept-alive connection is checked the same way.
+// Every request of a kept-alive connection is checked the same way. Not limited: how long a
+// connection may stay idle or send its head slowly (no timeouts), and how many pipelined
+// requests a client may queue faster than they are answered (Qt's socket buffer grows).
 //
 // Bodies: application/x-www-form-urlencoded and multipart/form-data (RFC 7578, see
 // MultipartCodec.h; file parts are ignored, as PHP puts them in $_FILES) fill the

@@ -126,8 +126,19 @@ void RequestGuardServer::guard(QTcpSocket *socket)
 
     // The engine takes the socket now: Qt 6.4's addPendingConnection() emits
     // pendingConnectionAvailable, to which QAbstractHttpServer::bind() connected, and the
-    // engine connects its readyRead slot there.
+    // engine connects its readyRead slot there (checked in Qt 6.4.2's binaries and by
+    // TestRequestGuard's pipelining tests).
     addPendingConnection(socket);
+    if (hasPendingConnections()) {
+        // Not taken synchronously (no engine bound, or a Qt that defers it): the slot order
+        // the guard relies on would not hold, so serve nothing rather than misframe.
+        qCCritical(log::providerServer) << "The HTTP engine did not take a connection at once; closing it.";
+        while (QTcpSocket *pending = nextPendingConnection()) {
+            pending->abort();
+            pending->deleteLater();
+        }
+        return;
+    }
 
     // Runs after the engine's slot: what it left unread has been seen already.
     connect(socket, &QIODevice::readyRead, socket, [socket, watch] {

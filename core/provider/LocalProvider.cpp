@@ -55,8 +55,8 @@ void LocalProvider::installServices()
 {
     // Login API, OAuth services plug in here: each registers its api.php modules, REST
     // routes and index.php pages on *m_server, using m_users, m_database, m_clock and m_random.
-    m_loginService
-        = std::make_unique<LoginService>(*m_users, m_clock, m_random, QString::fromLatin1(DemoData::RpId));
+    m_loginService = std::make_unique<LoginService>(*m_users, *m_database, m_clock, m_random,
+                                                    QString::fromLatin1(DemoData::RpId));
     m_loginApi = std::make_unique<LoginApi>(*m_loginService, *m_users, m_clock, m_random);
     m_loginApi->install(*m_server);
     m_loginPages = std::make_unique<LoginPages>(*m_loginService, *m_users, m_clock, m_random);

@@ -38,7 +38,8 @@ public:
     explicit Migrations(QList<Migration> migrations);
 
     // The provider's schema. Version 1: user, user_groups, oathauth_devices,
-    // provider_session, throttle, audit_log.
+    // provider_session, throttle, audit_log. Version 2: oathauth_used_step (the TOTP replay
+    // guard).
     static Migrations standard();
 
     int latestVersion() const;

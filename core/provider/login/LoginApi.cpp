@@ -227,13 +227,8 @@ QJsonObject LoginApi::userInfo(const ApiRequest &request, const SessionData &ses
             groups.append(*own);
         rights << QStringLiteral("edit") << QStringLiteral("writeapi");
     } else {
-        QHostAddress peer = request.peer;
-        bool isV4 = false;
-        const quint32 v4 = peer.toIPv4Address(&isV4);
-        if (isV4)
-            peer = QHostAddress(v4);
         info.insert(QStringLiteral("id"), 0);
-        info.insert(QStringLiteral("name"), peer.toString());
+        info.insert(QStringLiteral("name"), LoginService::ipText(request.peer));
         putApiBool(info, QStringLiteral("anon"), true, version);
     }
     if (props.contains(QStringLiteral("groups")))
@@ -331,9 +326,10 @@ ApiResponse LoginApi::beginLogin(const ApiRequest &request, const QString &wikiI
         request, QStringLiteral("main"),
         clientLoginParams() + fieldNames({authrequests::password(), authrequests::rememberMe()}));
     SessionData session = request.session;
-    const LoginOutcome outcome = m_login.begin(
-        session, request.param(QStringLiteral("username")), request.param(QStringLiteral("password")),
-        request.hasParam(QStringLiteral("rememberMe")), LoginChannel::Api);
+    const LoginOutcome outcome = m_login.begin(session, request.param(QStringLiteral("username")),
+                                               request.param(QStringLiteral("password")),
+                                               request.hasParam(QStringLiteral("rememberMe")),
+                                               LoginChannel::Api, LoginService::ipText(request.peer));
     return respond(request, outcome, session, wikiId, warnings);
 }
 

@@ -22,6 +22,7 @@ namespace {
 
 const QString kPendingUserId = QStringLiteral("authPendingUserID");
 const QString kPendingRemember = QStringLiteral("authPendingRememberMe");
+const QString kThrottleKey = QStringLiteral("authLoginThrottle");
 const QString kPendingModule = QStringLiteral("authPendingModule");
 const QString kChallenge = QStringLiteral("authWebAuthnChallenge");
 const QString kChallengeTime = QStringLiteral("authWebAuthnChallengeTime");
@@ -94,12 +95,42 @@ void clearPending(SessionData &session)
 
 } // namespace
 
-LoginService::LoginService(UserStore &users, const Clock &clock, Random &random, const QString &rpId)
+LoginService::LoginService(UserStore &users, ProviderDatabase &db, const Clock &clock, Random &random,
+                           const QString &rpId)
     : m_users(users)
     , m_clock(clock)
     , m_random(random)
     , m_rpId(rpId)
-{ }
+    , m_totpThrottle(db, QStringLiteral("badoath"), TotpAttemptLimit, TotpAttemptWindow)
+    , m_usedSteps(db)
+{
+    // $wgPasswordAttemptThrottle's default: 5 attempts in 5 minutes, 150 in 48 hours.
+    m_passwordThrottles.push_back(
+        {std::make_unique<LoginThrottle>(db, QStringLiteral("password"), PasswordAttemptLimit,
+                                         PasswordAttemptWindow),
+         QStringLiteral("5 minutes")});
+    m_passwordThrottles.push_back(
+        {std::make_unique<LoginThrottle>(db, QStringLiteral("password-long"), LongPasswordAttemptLimit,
+                                         LongPasswordAttemptWindow),
+         QStringLiteral("2 days")});
+}
+
+LoginService::~LoginService() = default;
+
+bool LoginService::claimTotpStep(qint64 userId, quint64 step)
+{
+    const Result<bool> claimed = m_usedSteps.advance(userId, step);
+    if (!claimed)
+        qCWarning(log::providerLogin).noquote() << claimed.error().toString();
+    return claimed && *claimed;
+}
+
+QString LoginService::ipText(const QHostAddress &peer)
+{
+    bool isV4 = false;
+    const quint32 v4 = peer.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4).toString() : peer.toString();
+}
 
 qint64 LoginService::loggedInUserId(const SessionData &session)
 {
@@ -159,25 +190,37 @@ QStringList LoginService::allowedModules(const SessionData &session, qint64 user
 }
 
 LoginOutcome LoginService::begin(SessionData &session, const QString &username, const QString &password,
-                                 bool rememberMe, LoginChannel channel)
+                                 bool rememberMe, LoginChannel channel, const QString &clientIp)
 {
     clearPending(session);
+    // MediaWiki's ThrottlePreAuthenticationProvider: every attempt counts, before anything is
+    // checked, per (name, IP) or per IP when no name is given; only a PASS clears the count.
     const Result<QString> canonical = UserStore::canonicalName(username);
-    const QString throttleKey = canonical ? *canonical : username;
+    const QString throttleKey
+        = (username.isEmpty() ? QString() : (canonical ? *canonical : username)) + u'|' + clientIp;
     const double now = m_clock.nowSeconds();
-    if (m_passwordThrottle.isThrottled(throttleKey, now))
-        return failure(QStringLiteral("login-throttled"),
-                       QStringLiteral("You have made too many recent login attempts.\n"
-                                      "Please wait 5 minutes before trying again."));
+    for (const PasswordThrottle &throttle : m_passwordThrottles) {
+        if (throttle.counter->isThrottled(throttleKey, now))
+            return failure(QStringLiteral("login-throttled"),
+                           QStringLiteral("You have made too many recent login attempts.\n"
+                                          "Please wait %1 before trying again.")
+                               .arg(throttle.wait));
+    }
+    for (const PasswordThrottle &throttle : m_passwordThrottles)
+        throttle.counter->recordFailure(throttleKey, now);
+    session.insert(kThrottleKey, throttleKey);
+    // PasswordAuthenticationRequest is only built from a non-empty name and password; without
+    // it no primary provider takes the login.
+    if (username.isEmpty() || password.isEmpty())
+        return failure(QStringLiteral("authmanager-authn-no-primary"),
+                       QStringLiteral("The supplied credentials could not be authenticated."));
     const Result<PasswordCheck> check = m_users.checkPassword(username, password);
     if (!check || !check->matches) {
         if (!check)
             qCWarning(log::providerLogin) << "Login check failed:" << check.error().message();
-        m_passwordThrottle.recordFailure(throttleKey, now);
         return failure(QStringLiteral("wrongpassword"),
                        QStringLiteral("Incorrect username or password entered.\nPlease try again."));
     }
-    m_passwordThrottle.clear(throttleKey);
     const User user = check->user;
     const QStringList modules = allowedModules(session, user.id, channel);
     if (modules.isEmpty())
@@ -258,6 +301,11 @@ LoginOutcome LoginService::askModule(SessionData &session, const User &user, con
 
 LoginOutcome LoginService::pass(SessionData &session, const User &user, bool rememberMe)
 {
+    if (session.contains(kThrottleKey)) {
+        for (const PasswordThrottle &throttle : m_passwordThrottles)
+            throttle.counter->clear(session.value(kThrottleKey).toString());
+        session.remove(kThrottleKey);
+    }
     clearPending(session);
     // The caller renews the session id; like MediaWiki, tokens do not survive that, so a
     // login token from before the login is a badtoken afterwards.
@@ -300,8 +348,7 @@ bool LoginService::verifyTotp(qint64 userId, const QString &code, double now)
     const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId, kTotp);
     if (!records || sent.isEmpty())
         return false;
-    const std::optional<quint64> last
-        = m_lastTotpStep.contains(userId) ? std::optional(m_lastTotpStep.value(userId)) : std::nullopt;
+    const std::optional<quint64> last = m_usedSteps.lastStep(userId);
     for (const TwoFactorRecord &record : *records) {
         for (const QByteArray &secret : totpSecrets(record.data)) {
             const Result<QByteArray> key = otp::Base32::decode(secret);
@@ -309,10 +356,10 @@ bool LoginService::verifyTotp(qint64 userId, const QString &code, double now)
                 continue;
             otp::TotpParameters params;
             params.secret = *key;
-            if (const Result<quint64> step = otp::verifyTotp(params, sent, now, TotpWindowRadius, last)) {
-                m_lastTotpStep.insert(userId, *step);
-                return true;
-            }
+            // A matching code passes only if its step is claimed: of two logins racing with
+            // one code, one wins; the other is a replay.
+            if (const Result<quint64> step = otp::verifyTotp(params, sent, now, TotpWindowRadius, last))
+                return claimTotpStep(userId, *step);
         }
     }
     return false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "LoginThrottle.h"
+#include "ReplayGuard.h"
 #include "common/Clock.h"
 #include "common/Random.h"
 #include "provider/accounts/UserStore.h"
@@ -8,9 +9,12 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QHostAddress>
 #include <QString>
 #include <QStringList>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace mwauth::provider {
 
@@ -64,7 +68,10 @@ struct SecurityLevel
 // atomically from the record), "webauthn"
 // (credential: an assertion over the challenge in auth_info, verified with the stored ES256
 // key, the signature counter must grow). Wrong answers of any module count toward OATHAuth's
-// throttle (10 per 60 s per user); wrong passwords toward MediaWiki's (5 per 300 s per name).
+// "badoath" throttle (10 per 60 s per user). Every password attempt counts toward
+// MediaWiki's $wgPasswordAttemptThrottle (5 per 300 s and 150 per 48 h, per name and IP),
+// cleared only by a PASS. Throttles and used TOTP steps live in the provider database
+// (LoginThrottle, ReplayGuard), so they hold across restarts and provider instances.
 //
 // Reauthentication: a Pass records the time in the session ("AuthManager:lastAuthId" /
 // "AuthManager:lastAuthTimestamp", as MediaWiki does); securityLevel() is "ok" for
@@ -75,6 +82,8 @@ class LoginService
 public:
     static constexpr int PasswordAttemptLimit = 5;
     static constexpr double PasswordAttemptWindow = 300;
+    static constexpr int LongPasswordAttemptLimit = 150;
+    static constexpr double LongPasswordAttemptWindow = 48 * 3600;
     static constexpr int TotpAttemptLimit = 10;
     static constexpr double TotpAttemptWindow = 60;
     static constexpr int TotpWindowRadius = 4;
@@ -87,17 +96,23 @@ public:
     static const QString LoginTokenKey; // "wsLoginToken"
     static const QString EditTokenKey; // "wsEditToken"
 
-    // `users`, `clock` and `random` must outlive the service. `rpId` is the WebAuthn relying
-    // party id (a host name; the provider's is "127.0.0.1").
-    LoginService(UserStore &users, const Clock &clock, Random &random, const QString &rpId);
+    // `users`, `db` (where throttles and used TOTP steps are kept), `clock` and `random` must
+    // outlive the service. `rpId` is the WebAuthn relying party id (a host name; the
+    // provider's is "127.0.0.1").
+    LoginService(UserStore &users, ProviderDatabase &db, const Clock &clock, Random &random,
+                 const QString &rpId);
+    ~LoginService();
+    LoginService(const LoginService &) = delete;
+    LoginService &operator=(const LoginService &) = delete;
 
     void setReauthenticateSeconds(double seconds) { m_reauthenticateSeconds = seconds; }
     double reauthenticateSeconds() const { return m_reauthenticateSeconds; }
     const QString &rpId() const { return m_rpId; }
 
-    // Starts a login. A pending login of the session is replaced.
+    // Starts a login. A pending login of the session is replaced. `clientIp` keys the
+    // password throttle with the name, as MediaWiki does.
     LoginOutcome begin(SessionData &session, const QString &username, const QString &password,
-                       bool rememberMe, LoginChannel channel);
+                       bool rememberMe, LoginChannel channel, const QString &clientIp = {});
     // Continues the pending login with the submitted fields (OATHToken, RecoveryCode,
     // credential, newModule). `origin` is the scheme://host:port the client talks to: a
     // WebAuthn assertion must name it.
@@ -109,9 +124,17 @@ public:
     // Ends a pending login (the user cancelled).
     static void cancel(SessionData &session);
 
+    // A client's address as MediaWiki writes it ("127.0.0.1", not "::ffff:127.0.0.1").
+    static QString ipText(const QHostAddress &peer);
+
     // The logged-in user's id, 0 when anonymous.
     static qint64 loggedInUserId(const SessionData &session);
     SecurityLevel securityLevel(const SessionData &session, const QString &operation) const;
+
+    // Marks TOTP step `step` as used by `userId` (the replay guard a login checks); false when
+    // it or a later step was used already. For pages that verify a code themselves (OATHManage
+    // confirming a new seed), so that code cannot also log in.
+    bool claimTotpStep(qint64 userId, quint64 step);
 
     // The second-factor modules `userId` has enabled, in the channel's order.
     QStringList enabledModules(qint64 userId, LoginChannel channel) const;
@@ -132,9 +155,14 @@ private:
     Random &m_random;
     QString m_rpId;
     double m_reauthenticateSeconds = DefaultReauthenticateSeconds;
-    LoginThrottle m_passwordThrottle {PasswordAttemptLimit, PasswordAttemptWindow};
-    LoginThrottle m_totpThrottle {TotpAttemptLimit, TotpAttemptWindow};
-    QHash<qint64, quint64> m_lastTotpStep;
+    struct PasswordThrottle
+    {
+        std::unique_ptr<LoginThrottle> counter;
+        QString wait; // "5 minutes", for the login-throttled message
+    };
+    std::vector<PasswordThrottle> m_passwordThrottles;
+    LoginThrottle m_totpThrottle;
+    ReplayGuard m_usedSteps;
 };
 
 } // namespace mwauth::provider

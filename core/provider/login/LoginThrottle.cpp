@@ -31,23 +31,6 @@ LoginThrottle::LoginThrottle(ProviderDatabase &db, QString scope, int limit, dou
     , m_window(windowSeconds)
 { }
 
-LoginThrottle::LoginThrottle(int limit, double windowSeconds)
-    : m_scope(QStringLiteral("memory"))
-    , m_limit(limit)
-    , m_window(windowSeconds)
-{
-    auto db = ProviderDatabase::open(QStringLiteral(":memory:"));
-    if (!db) {
-        qCWarning(log::providerLogin).noquote()
-            << "The login throttle's in-memory database could not be opened; every attempt will be"
-               " refused:"
-            << db.error().toString();
-        return;
-    }
-    m_ownDb = std::move(*db);
-    m_db = m_ownDb.get();
-}
-
 LoginThrottle::~LoginThrottle() = default;
 
 QString LoginThrottle::storedKey(const QString &key) const

@@ -43,10 +43,6 @@ public:
     // `db` must outlive the throttle. `scope` names the counter family ("password",
     // "badoath") and must not contain ':'.
     LoginThrottle(ProviderDatabase &db, QString scope, int limit, double windowSeconds);
-    // Transitional, until LoginService passes the provider database: the counters are kept in
-    // a private in-memory SQLite database, so they are neither persistent nor shared. When that
-    // database cannot be opened (no SQLite driver) every key is throttled.
-    LoginThrottle(int limit, double windowSeconds);
     ~LoginThrottle();
     LoginThrottle(const LoginThrottle &) = delete;
     LoginThrottle &operator=(const LoginThrottle &) = delete;
@@ -70,8 +66,7 @@ private:
     // Window starts at or before this second have ended at `now`.
     qint64 endedBefore(double now) const;
 
-    std::unique_ptr<ProviderDatabase> m_ownDb; // transitional constructor only
-    ProviderDatabase *m_db = nullptr;
+    ProviderDatabase *m_db;
     QString m_scope;
     int m_limit;
     double m_window;

@@ -185,7 +185,8 @@ IndexResponse LoginPages::submitLogin(const IndexRequest &request, const QString
                                             [](const auto &field) { return field.first == "wpName"; });
     if (isPasswordStep) {
         outcome = m_login.begin(session, name, QString::fromUtf8(request.formValue("wpPassword")),
-                                !request.formValue("wpRemember").isEmpty(), LoginChannel::Web);
+                                !request.formValue("wpRemember").isEmpty(), LoginChannel::Web,
+                                LoginService::ipText(request.peer));
     } else {
         QHash<QString, QString> fields;
         for (const QByteArray &field : {QByteArray("OATHToken"), QByteArray("RecoveryCode"),

@@ -268,7 +268,9 @@ IndexResponse OathManagePage::confirmTotp(const IndexRequest &request, SessionDa
     otp::TotpParameters params;
     params.secret = *key;
     const QByteArray code = request.formValue("OATHToken").trimmed();
-    if (!otp::verifyTotp(params, code, m_clock.nowSeconds(), 1))
+    const Result<quint64> step = otp::verifyTotp(params, code, m_clock.nowSeconds(), 1);
+    // The confirming code is used up: it cannot also log in (the login's replay guard).
+    if (!step || !m_login.claimTotpStep(user.id, *step))
         return enrollment(request, session, user, wikiId,
                           QStringLiteral("The verification code is not right. Check the time on your device "
                                          "and enter the code the app shows now."));

@@ -65,7 +65,6 @@ private slots:
     void concurrentFailuresAllCounted();
     void purgeExpired();
     void inMemoryDatabase();
-    void transitionalConstructor();
     void databaseErrorsFailClosed();
 
 private:
@@ -383,20 +382,6 @@ void TestLoginThrottle::inMemoryDatabase()
     const Result<int> purged = throttle.purgeExpired(Start + 301);
     QVERIFY(purged.ok());
     QCOMPARE(*purged, 0);
-}
-
-void TestLoginThrottle::transitionalConstructor()
-{
-    // Each one keeps its own counters, as the in-memory throttle did.
-    LoginThrottle first(5, 300);
-    LoginThrottle second(5, 300);
-    for (int i = 0; i < 5; ++i)
-        first.recordFailure(QStringLiteral("Alice"), Start + i);
-    QVERIFY(first.isThrottled(QStringLiteral("Alice"), Start + 5));
-    QVERIFY(!second.isThrottled(QStringLiteral("Alice"), Start + 5));
-    QVERIFY(!first.isThrottled(QStringLiteral("Alice"), Start + 300));
-    first.clear(QStringLiteral("Alice"));
-    QVERIFY(!first.isThrottled(QStringLiteral("Alice"), Start + 5));
 }
 
 void TestLoginThrottle::databaseErrorsFailClosed()

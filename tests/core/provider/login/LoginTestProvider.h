@@ -50,7 +50,8 @@ public:
         m_server->setScriptPath(QString());
         m_server->setWikiId(QStringLiteral("oathwiki"));
         m_server->setSessionStore(&m_sessions);
-        m_login = std::make_unique<LoginService>(*m_users, m_clock, m_random, QStringLiteral("127.0.0.1"));
+        m_login
+            = std::make_unique<LoginService>(*m_users, *m_db, m_clock, m_random, QStringLiteral("127.0.0.1"));
         m_api = std::make_unique<LoginApi>(*m_login, *m_users, m_clock, m_random);
         m_api->install(*m_server);
         const Result<void> started = m_server->start(0);

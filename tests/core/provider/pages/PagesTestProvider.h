@@ -51,7 +51,8 @@ public:
     {
         m_server = std::make_unique<ProviderServer>(&m_random);
         m_server->setSessionStore(&m_sessions);
-        m_login = std::make_unique<LoginService>(*m_users, m_clock, m_random, QStringLiteral("127.0.0.1"));
+        m_login
+            = std::make_unique<LoginService>(*m_users, *m_db, m_clock, m_random, QStringLiteral("127.0.0.1"));
         m_api = std::make_unique<LoginApi>(*m_login, *m_users, m_clock, m_random);
         m_api->install(*m_server);
         m_pages = std::make_unique<LoginPages>(*m_login, *m_users, m_clock, m_random);

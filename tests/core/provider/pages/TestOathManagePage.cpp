@@ -261,6 +261,13 @@ void TestOathManagePage::enablingTotpNeedsTheRightCode()
                                   {"wpPassword", kAlicePassword.toUtf8()},
                                   {"wpLoginToken", hiddenValue(form.body, u"wpLoginToken"_qs).toUtf8()}});
     QVERIFY(step.body.contains("name=\"OATHToken\""));
+    // The code that confirmed the key is used up: it does not log in too.
+    const Reply reused = next.post(kLogin,
+                                   {{"OATHToken", right.toUtf8()},
+                                    {"wpLoginToken", hiddenValue(step.body, u"wpLoginToken"_qs).toUtf8()}});
+    QVERIFY(reused.status != 302);
+    QVERIFY(reused.body.contains("name=\"OATHToken\""));
+    QCOMPARE(next.apiUserName(), QString());
 }
 
 void TestOathManagePage::newRecoveryCodesAreShownOnce()

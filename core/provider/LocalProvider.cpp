@@ -1,5 +1,7 @@
 #include "LocalProvider.h"
 
+#include "common/Logging.h"
+
 using namespace Qt::StringLiterals;
 
 namespace mwauth::provider {
@@ -57,6 +59,9 @@ void LocalProvider::installServices()
     // routes and index.php pages on *m_server, using m_users, m_database, m_clock and m_random.
     m_loginService = std::make_unique<LoginService>(*m_users, *m_database, m_clock, m_random,
                                                     QString::fromLatin1(DemoData::RpId));
+    if (const Result<int> purged = m_loginService->purgeExpiredThrottles(); !purged)
+        qCWarning(log::providerServer).noquote()
+            << "Old login throttle counters were not purged:" << purged.error().toString();
     m_loginApi = std::make_unique<LoginApi>(*m_loginService, *m_users, m_clock, m_random);
     m_loginApi->install(*m_server);
     m_loginPages = std::make_unique<LoginPages>(*m_loginService, *m_users, m_clock, m_random);

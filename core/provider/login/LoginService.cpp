@@ -117,6 +117,22 @@ LoginService::LoginService(UserStore &users, ProviderDatabase &db, const Clock &
 
 LoginService::~LoginService() = default;
 
+Result<int> LoginService::purgeExpiredThrottles()
+{
+    const double now = m_clock.nowSeconds();
+    int purged = 0;
+    for (const PasswordThrottle &throttle : m_passwordThrottles) {
+        const Result<int> count = throttle.counter->purgeExpired(now);
+        if (!count)
+            return count.error();
+        purged += *count;
+    }
+    const Result<int> count = m_totpThrottle.purgeExpired(now);
+    if (!count)
+        return count.error();
+    return purged + *count;
+}
+
 bool LoginService::claimTotpStep(qint64 userId, quint64 step)
 {
     const Result<bool> claimed = m_usedSteps.advance(userId, step);

@@ -131,6 +131,10 @@ public:
     static qint64 loggedInUserId(const SessionData &session);
     SecurityLevel securityLevel(const SessionData &session, const QString &operation) const;
 
+    // Deletes throttle counters whose window is over (the provider calls it when it starts);
+    // returns how many went, or the database's error.
+    Result<int> purgeExpiredThrottles();
+
     // Marks TOTP step `step` as used by `userId` (the replay guard a login checks); false when
     // it or a later step was used already. For pages that verify a code themselves (OATHManage
     // confirming a new seed), so that code cannot also log in.

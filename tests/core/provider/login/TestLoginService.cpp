@@ -13,6 +13,7 @@
 #include "provider/db/ProviderDatabase.h"
 #include "provider/login/LoginService.h"
 
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void emptyCredentialsAreNoPrimary();
     void throttleAndUsedStepsSurviveARestart();
     void aClaimedStepCannotLogIn();
+    void expiredCountersArePurged();
 };
 
 void TestLoginService::init()
@@ -234,6 +236,34 @@ void TestLoginService::aClaimedStepCannotLogIn()
     QCOMPARE(m_service->proceed(session, {{QStringLiteral("OATHToken"), totpCode()}}, LoginChannel::Api, {})
                  .status,
              LoginOutcome::Status::Pass);
+}
+
+void TestLoginService::expiredCountersArePurged()
+{
+    attempt(QStringLiteral("Alice"), QStringLiteral("wrong"));
+    SessionData session;
+    m_service->begin(session, QStringLiteral("Bob"), kPassword, false, LoginChannel::Api, kIp);
+    m_service->proceed(session, {{QStringLiteral("OATHToken"), QStringLiteral("000000")}}, LoginChannel::Api,
+                       {});
+    const auto rows = [this] {
+        QSqlQuery query(m_db->database());
+        return query.exec(QStringLiteral("SELECT COUNT(*) FROM throttle")) && query.next()
+            ? query.value(0).toInt()
+            : -1;
+    };
+    // Alice: both password counters; Bob: both password counters and the badoath one (a
+    // wrong code, if 000000 happened to be right the login passed and cleared his).
+    const int before = rows();
+    QVERIFY2(before >= 4, qPrintable(QString::number(before)));
+    QCOMPARE(*m_service->purgeExpiredThrottles(), 0); // nothing is over yet
+    m_clock.advance(LoginService::PasswordAttemptWindow);
+    const Result<int> shortOnes = m_service->purgeExpiredThrottles();
+    QVERIFY(shortOnes.ok());
+    QVERIFY(*shortOnes >= 2);
+    QCOMPARE(rows(), before - *shortOnes);
+    m_clock.advance(LoginService::LongPasswordAttemptWindow);
+    QVERIFY(m_service->purgeExpiredThrottles().ok());
+    QCOMPARE(rows(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestLoginService)

@@ -87,6 +87,15 @@ ProviderDatabase::~ProviderDatabase()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
+bool ProviderDatabase::run(QSqlQuery &query, const QString &sql, const QVariantList &values)
+{
+    if (!query.prepare(sql))
+        return false;
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    return query.exec();
+}
+
 Error ProviderDatabase::sqlError(const QString &what, const QSqlError &error)
 {
     return fail(ErrorCode::Database, what, error.text());

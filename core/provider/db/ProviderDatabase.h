@@ -5,7 +5,9 @@
 
 #include <QSqlDatabase>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QString>
+#include <QVariantList>
 
 #include <memory>
 
@@ -46,6 +48,9 @@ public:
     // A user-readable error for a failed statement: `what` is the sentence, the driver's
     // text goes to the detail.
     static Error sqlError(const QString &what, const QSqlError &error);
+    // Prepares `sql`, binds `values` in order and runs it. A failed prepare (say, a missing
+    // table in SQLite) shows in query.lastError() as such, not as the bind mismatch after it.
+    static bool run(QSqlQuery &query, const QString &sql, const QVariantList &values);
 
 private:
     ProviderDatabase(QSqlDatabase db, QString connectionName, SqlDialect dialect);

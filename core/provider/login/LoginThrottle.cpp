@@ -9,21 +9,6 @@
 
 namespace mwauth::provider {
 
-namespace {
-
-// Prepares `sql`, binds `values` in order and runs it. A failed prepare (say, a missing
-// table in SQLite) is reported as such instead of as the bind mismatch that follows it.
-bool run(QSqlQuery &query, const QString &sql, const QVariantList &values)
-{
-    if (!query.prepare(sql))
-        return false;
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    return query.exec();
-}
-
-} // namespace
-
 LoginThrottle::LoginThrottle(ProviderDatabase &db, QString scope, int limit, double windowSeconds)
     : m_db(&db)
     , m_scope(std::move(scope))
@@ -49,8 +34,9 @@ bool LoginThrottle::isThrottled(const QString &key, double now)
     if (!m_db)
         return true;
     QSqlQuery query(m_db->database());
-    if (!run(query, QStringLiteral("SELECT th_count, th_window_start FROM throttle WHERE th_key = ?"),
-             {storedKey(key)})) {
+    if (!ProviderDatabase::run(
+            query, QStringLiteral("SELECT th_count, th_window_start FROM throttle WHERE th_key = ?"),
+            {storedKey(key)})) {
         qCWarning(log::providerLogin).noquote()
             << QStringLiteral("The %1 throttle could not be read, so the attempt is refused:").arg(m_scope)
             << query.lastError().text();
@@ -78,7 +64,7 @@ void LoginThrottle::recordFailure(const QString &key, double now)
         " th_count = CASE WHEN throttle.th_window_start <= ? THEN 1 ELSE throttle.th_count + 1 END,"
         " th_window_start = CASE WHEN throttle.th_window_start <= ? THEN ?"
         " ELSE throttle.th_window_start END");
-    if (!run(query, sql, {storedKey(key), start, ended, ended, start}))
+    if (!ProviderDatabase::run(query, sql, {storedKey(key), start, ended, ended, start}))
         qCWarning(log::providerLogin).noquote()
             << QStringLiteral("A failure could not be counted in the %1 throttle:").arg(m_scope)
             << query.lastError().text();
@@ -89,7 +75,8 @@ void LoginThrottle::clear(const QString &key)
     if (!m_db)
         return;
     QSqlQuery query(m_db->database());
-    if (!run(query, QStringLiteral("DELETE FROM throttle WHERE th_key = ?"), {storedKey(key)}))
+    if (!ProviderDatabase::run(query, QStringLiteral("DELETE FROM throttle WHERE th_key = ?"),
+                               {storedKey(key)}))
         qCWarning(log::providerLogin).noquote()
             << QStringLiteral("The %1 throttle could not be cleared:").arg(m_scope)
             << query.lastError().text();
@@ -101,9 +88,10 @@ Result<int> LoginThrottle::purgeExpired(double now)
         return fail(ErrorCode::Database, QStringLiteral("The login throttle has no database."));
     const QString prefix = m_scope + QLatin1Char(':');
     QSqlQuery query(m_db->database());
-    if (!run(query,
-             QStringLiteral("DELETE FROM throttle WHERE substr(th_key, 1, ?) = ? AND th_window_start <= ?"),
-             {static_cast<int>(prefix.size()), prefix, endedBefore(now)}))
+    if (!ProviderDatabase::run(
+            query,
+            QStringLiteral("DELETE FROM throttle WHERE substr(th_key, 1, ?) = ? AND th_window_start <= ?"),
+            {static_cast<int>(prefix.size()), prefix, endedBefore(now)}))
         return ProviderDatabase::sqlError(
             QStringLiteral("The ended %1 throttle windows could not be deleted.").arg(m_scope),
             query.lastError());

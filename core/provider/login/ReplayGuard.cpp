@@ -9,21 +9,6 @@
 
 namespace mwauth::provider {
 
-namespace {
-
-// Prepares `sql`, binds `values` in order and runs it. A failed prepare (say, a missing
-// table in SQLite) is reported as such instead of as the bind mismatch that follows it.
-bool run(QSqlQuery &query, const QString &sql, const QVariantList &values)
-{
-    if (!query.prepare(sql))
-        return false;
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    return query.exec();
-}
-
-} // namespace
-
 Result<bool> ReplayGuard::advance(qint64 userId, quint64 step)
 {
     if (step > static_cast<quint64>(std::numeric_limits<qint64>::max()))
@@ -36,7 +21,7 @@ Result<bool> ReplayGuard::advance(qint64 userId, quint64 step)
     const QString sql = QStringLiteral("INSERT INTO oathauth_used_step (ous_user, ous_step) VALUES (?, ?)"
                                        " ON CONFLICT (ous_user) DO UPDATE SET ous_step = excluded.ous_step"
                                        " WHERE oathauth_used_step.ous_step < excluded.ous_step");
-    if (!run(query, sql, {userId, static_cast<qint64>(step)}))
+    if (!ProviderDatabase::run(query, sql, {userId, static_cast<qint64>(step)}))
         return ProviderDatabase::sqlError(
             QStringLiteral("The used TOTP step of user %1 could not be stored.").arg(userId),
             query.lastError());
@@ -46,7 +31,8 @@ Result<bool> ReplayGuard::advance(qint64 userId, quint64 step)
 std::optional<quint64> ReplayGuard::lastStep(qint64 userId) const
 {
     QSqlQuery query(m_db.database());
-    if (!run(query, QStringLiteral("SELECT ous_step FROM oathauth_used_step WHERE ous_user = ?"), {userId})) {
+    if (!ProviderDatabase::run(
+            query, QStringLiteral("SELECT ous_step FROM oathauth_used_step WHERE ous_user = ?"), {userId})) {
         qCWarning(log::providerLogin).noquote()
             << QStringLiteral("The last used TOTP step of user %1 could not be read:").arg(userId)
             << query.lastError().text();

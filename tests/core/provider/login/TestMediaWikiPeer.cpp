@@ -14,6 +14,7 @@
 #include "provider/accounts/UserStore.h"
 #include "provider/server/ProviderServer.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <memory>
 
@@ -58,6 +60,7 @@ struct Step
     QString info = {}; // an API error's text
     QString warnings = {}; // "<module>: <text>" per warning module, "; "-joined
     QString cookies = {}; // after a login: the cookie jar's names and lifetimes
+    QString message = {}; // clientlogin message, where a scenario compares it (withMessage)
 
     bool operator==(const Step &other) const = default;
     QString describe() const
@@ -70,6 +73,8 @@ struct Step
             text += u" warnings=\""_qs + warnings + u'"';
         if (!cookies.isEmpty())
             text += u" cookies=\""_qs + cookies + u'"';
+        if (!message.isEmpty())
+            text += u" message=\""_qs + message + u'"';
         return text;
     }
 };
@@ -123,6 +128,38 @@ Step stepOf(const QJsonObject &answer)
     for (auto it = modules.begin(); it != modules.end(); ++it)
         warnings.append(it.key() + u": "_qs + it.value()[u"*"_qs].toString());
     step.warnings = warnings.join(u"; "_qs);
+    return step;
+}
+
+// stepOf with the clientlogin message, for scenarios that compare the text as well.
+Step withMessage(const QJsonObject &answer)
+{
+    Step step = stepOf(answer);
+    step.message = answer[u"clientlogin"_qs][u"message"_qs].toString();
+    return step;
+}
+
+// Our documented additions to meta=authmanagerinfo (LoginApi.h); MediaWiki has neither.
+const QStringList kOurAuthManagerInfoKeys {QStringLiteral("x-mwauth-elevatedsecurityexpiry"),
+                                           QStringLiteral("x-mwauth-elevatedsecurityremaining")};
+
+// meta=authmanagerinfo as a step: "authmanagerinfo", the securitysensitiveoperationstatus,
+// and in `info` its keys, sorted, without our additions; those go to `additions`.
+Step authManagerInfoStep(const QJsonObject &answer, QJsonObject &additions)
+{
+    const QJsonObject info = answer[u"query"_qs][u"authmanagerinfo"_qs].toObject();
+    QStringList keys;
+    for (auto it = info.begin(); it != info.end(); ++it) {
+        if (kOurAuthManagerInfoKeys.contains(it.key()))
+            additions.insert(it.key(), it.value());
+        else
+            keys.append(it.key());
+    }
+    keys.sort();
+    Step step = stepOf(answer);
+    step.status = u"authmanagerinfo"_qs;
+    step.messageCode = info[u"securitysensitiveoperationstatus"_qs].toString();
+    step.info = keys.join(u',');
     return step;
 }
 
@@ -286,6 +323,11 @@ private Q_SLOTS:
     void rememberMeMakesLongerCookies();
     void refusedRequests();
     void unknownParametersAreWarnedAbout();
+    void passwordAttemptsOfATotpUserAreThrottled();
+    void missingOrEmptyTokenIsMissingParam();
+    void unknownParametersAreListedInTheOrderSent();
+    void emptyCredentialsHaveNoPrimaryProvider();
+    void securitySensitiveOperationStatus();
 };
 
 QProcessEnvironment TestMediaWikiPeer::wikiEnvironment() const
@@ -698,6 +740,199 @@ void TestMediaWikiPeer::unknownParametersAreWarnedAbout()
             {u"UI"_qs, u"oathauth-auth-ui"_qs, {kTotpRequestId}, {}, one},
             {u"UI"_qs, u"oathauth-login-failed"_qs, {kTotpRequestId}, {}, one},
         });
+}
+
+// The password throttle counts every attempt, not only wrong passwords: a TOTP user whose
+// right password is answered with the code prompt 5 times (each a new session, never
+// continued) is refused on the 6th.
+void TestMediaWikiPeer::passwordAttemptsOfATotpUserAreThrottled()
+{
+    const QString user = u"BobThrottle"_qs;
+    QCOMPARE(addUser(user, kBobPassword, true), QString());
+    QList<Step> wanted(5, Step {u"UI"_qs, u"oathauth-auth-ui"_qs, {kTotpRequestId}});
+    wanted.append(Step {u"FAIL"_qs, u"login-throttled"_qs, {}});
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            for (int i = 0; i < 6; ++i) {
+                Conversation conversation(base);
+                steps.append(stepOf(conversation.login(user, kBobPassword, conversation.loginToken())));
+            }
+            return steps;
+        },
+        wanted);
+}
+
+// ApiMain checks the token before anything else: a logintoken that is missing or empty is
+// "missingparam", for a GET (where it would otherwise be mustpostparams) as for a POST.
+void TestMediaWikiPeer::missingOrEmptyTokenIsMissingParam()
+{
+    const QString user = u"AliceNoToken"_qs;
+    QCOMPARE(addUser(user, kAlicePassword, false), QString());
+    const Step missing {u"error:missingparam"_qs, {}, {}, u"The \"logintoken\" parameter must be set."_qs};
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            Conversation fresh(base); // no session at all
+            steps.append(stepOf(fresh.get(u"action=clientlogin&format=json"_qs)));
+            Conversation conversation(base);
+            const QString token = conversation.loginToken();
+            const QString params = conversation.loginParams(user, kAlicePassword);
+            steps.append(stepOf(conversation.get(u"action=clientlogin&format=json"_qs)));
+            steps.append(stepOf(conversation.get(params)));
+            steps.append(stepOf(conversation.get(params + u"&logintoken="_qs)));
+            steps.append(stepOf(conversation.post(params + u"&logintoken="_qs)));
+            steps.append(stepOf(conversation.post(params, u"logintoken="_qs)));
+            // None of them logged in or spent a throttle attempt; the token still works.
+            steps.append(conversation.userInfo());
+            steps.append(stepOf(conversation.login(user, kAlicePassword, token)));
+            return steps;
+        },
+        {
+            missing,
+            missing,
+            missing,
+            missing,
+            missing,
+            missing,
+            {u"userinfo"_qs, u"127.0.0.1"_qs, {}},
+            {u"PASS"_qs, {}, {}},
+        });
+}
+
+// The warning names unknown parameters in the order they were sent, the POST body's before
+// the query string's (PHP's $_POST + $_GET), not sorted.
+void TestMediaWikiPeer::unknownParametersAreListedInTheOrderSent()
+{
+    const QString user = u"AliceOrder"_qs;
+    QCOMPARE(addUser(user, kAlicePassword, false), QString());
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            Conversation wrong(base);
+            steps.append(
+                withMessage(wrong.post(wrong.loginParams(user, kWrongPassword) + u"&zeta=1&alpha=2"_qs
+                                           + u"&logintoken="_qs + encode(wrong.loginToken()),
+                                       u"mu=3&beta=4"_qs)));
+            Conversation right(base);
+            steps.append(
+                stepOf(right.login(user, kAlicePassword, right.loginToken(), u"&zulu=1&echo=2&bravo=3"_qs)));
+            return steps;
+        },
+        {
+            {u"FAIL"_qs,
+             u"wrongpassword"_qs,
+             {},
+             {},
+             u"main: Unrecognized parameters: zeta, alpha, mu, beta."_qs,
+             {},
+             u"Incorrect username or password entered.\nPlease try again."_qs},
+            {u"PASS"_qs, {}, {}, {}, u"main: Unrecognized parameters: zulu, echo, bravo."_qs},
+        });
+}
+
+// Empty username and password with a valid token: no primary provider takes the request.
+void TestMediaWikiPeer::emptyCredentialsHaveNoPrimaryProvider()
+{
+    const Step noPrimary {u"FAIL"_qs,
+                          u"authmanager-authn-no-primary"_qs,
+                          {},
+                          {},
+                          {},
+                          {},
+                          u"The supplied credentials could not be authenticated."_qs};
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<Step> steps;
+            Conversation conversation(base);
+            const QString token = conversation.loginToken();
+            steps.append(withMessage(conversation.login(QString(), QString(), token)));
+            steps.append(
+                withMessage(conversation.login(QString(), QString(), token, u"&formatversion=2"_qs)));
+            steps.append(conversation.userInfo());
+            return steps;
+        },
+        {noPrimary, noPrimary, {u"userinfo"_qs, u"127.0.0.1"_qs, {}}});
+}
+
+// meta=authmanagerinfo&amisecuritysensitiveoperation: "reauth" for an anonymous session,
+// "ok" right after a login; the same keys on both peers apart from our two additions, which
+// only the provider has, and only once logged in: the elevated level ends
+// $wgReauthenticateTime (300 s) after the login.
+void TestMediaWikiPeer::securitySensitiveOperationStatus()
+{
+    const QString user = u"AliceElevated"_qs;
+    QCOMPARE(addUser(user, kAlicePassword, false), QString());
+    const QString query
+        = u"action=query&meta=authmanagerinfo&amisecuritysensitiveoperation=foo&format=json"_qs;
+    const QString v2 = u"&formatversion=2"_qs;
+    QMap<QString, QList<QJsonObject>> additions; // per peer, per authmanagerinfo step
+    QMap<QString, double> passedAt; // per peer: the time just before its login
+    compareOnBoth(
+        [&](const QUrl &base) {
+            QList<QJsonObject> &added = additions[base.toString()];
+            const auto info = [&](Conversation &conversation, const QString &params) {
+                added.append(QJsonObject());
+                return authManagerInfoStep(conversation.get(params), added.last());
+            };
+            QList<Step> steps;
+            Conversation conversation(base);
+            steps.append(info(conversation, query));
+            steps.append(info(conversation, query + v2));
+            const QString token = conversation.loginToken();
+            passedAt.insert(base.toString(), m_clock.nowSeconds());
+            steps.append(stepOf(conversation.login(user, kAlicePassword, token)));
+            steps.append(info(conversation, query));
+            steps.append(info(conversation, query + v2));
+            return steps;
+        },
+        {
+            {u"authmanagerinfo"_qs,
+             u"reauth"_qs,
+             {},
+             u"canauthenticatenow,cancreateaccounts,securitysensitiveoperationstatus"_qs},
+            {u"authmanagerinfo"_qs,
+             u"reauth"_qs,
+             {},
+             u"canauthenticatenow,cancreateaccounts,canlinkaccounts,securitysensitiveoperationstatus"_qs},
+            {u"PASS"_qs, {}, {}},
+            {u"authmanagerinfo"_qs,
+             u"ok"_qs,
+             {},
+             u"canauthenticatenow,cancreateaccounts,securitysensitiveoperationstatus"_qs},
+            {u"authmanagerinfo"_qs,
+             u"ok"_qs,
+             {},
+             u"canauthenticatenow,cancreateaccounts,canlinkaccounts,securitysensitiveoperationstatus"_qs},
+        });
+    if (QTest::currentTestFailed())
+        return;
+
+    const QList<QJsonObject> wiki = additions.value(wikiBase().toString());
+    const QList<QJsonObject> ours = additions.value(m_server->baseUrl().toString());
+    const double loginStart = passedAt.value(m_server->baseUrl().toString());
+    QCOMPARE(wiki.size(), 4);
+    QCOMPARE(ours.size(), 4);
+    for (const QJsonObject &added : wiki)
+        QVERIFY2(added.isEmpty(), QJsonDocument(added).toJson().constData());
+    QVERIFY2(ours.at(0).isEmpty() && ours.at(1).isEmpty(),
+             "the provider added its keys for an anonymous session");
+    for (int i = 2; i < 4; ++i) {
+        const QJsonObject &added = ours.at(i);
+        QVERIFY2(added.keys() == kOurAuthManagerInfoKeys, QJsonDocument(added).toJson().constData());
+        const QDateTime expiry
+            = QDateTime::fromString(added[u"x-mwauth-elevatedsecurityexpiry"_qs].toString(), Qt::ISODate);
+        QVERIFY2(expiry.isValid() && expiry.timeSpec() == Qt::UTC, QJsonDocument(added).toJson().constData());
+        // The provider's login happened between passedAt and now; its timestamp has whole seconds.
+        const double expirySeconds = double(expiry.toSecsSinceEpoch());
+        QVERIFY2(expirySeconds >= std::floor(loginStart + 300) - 1
+                     && expirySeconds <= m_clock.nowSeconds() + 300,
+                 qPrintable(u"expiry "_qs + expiry.toString(Qt::ISODate) + u", login at "_qs
+                            + QString::number(loginStart, 'f', 3)));
+        const QJsonValue remaining = added[u"x-mwauth-elevatedsecurityremaining"_qs];
+        QVERIFY2(remaining.isDouble() && remaining.toDouble() >= 295 && remaining.toDouble() <= 300,
+                 QJsonDocument(added).toJson().constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMediaWikiPeer)

@@ -29,6 +29,12 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
     if (!database)
         return database.error();
     m_database = std::move(*database);
+    // Sessions live in the database (hashed ids), so they survive a restart and providers on
+    // one PostgreSQL database share them.
+    m_sessions = std::make_unique<DatabaseSessionStore>(*m_database, m_clock);
+    if (const Result<int> purged = m_sessions->purgeExpired(); !purged)
+        qCWarning(log::providerServer).noquote()
+            << "Expired sessions were not purged:" << purged.error().toString();
     m_hasher = std::make_unique<PasswordHasher>(m_random, options.passwordIterations);
     m_users = std::make_unique<UserStore>(*m_database, *m_hasher, m_clock);
 
@@ -43,7 +49,7 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
 
     m_server = std::make_unique<ProviderServer>(&m_random);
     m_server->setScriptPath(options.scriptPath);
-    m_server->setSessionStore(&m_sessions);
+    m_server->setSessionStore(m_sessions.get());
     installServices();
     const Result<void> listening = m_server->start(options.port);
     if (!listening) {
@@ -78,6 +84,7 @@ void LocalProvider::stop()
     m_loginService.reset();
     m_users.reset();
     m_hasher.reset();
+    m_sessions.reset();
     m_database.reset();
     m_demoAccounts.clear();
 }

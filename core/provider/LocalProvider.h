@@ -10,6 +10,7 @@
 #include "provider/login/LoginApi.h"
 #include "provider/login/LoginService.h"
 #include "provider/pages/LoginPages.h"
+#include "provider/server/DatabaseSessionStore.h"
 #include "provider/server/ProviderServer.h"
 #include "provider/server/SessionStore.h"
 
@@ -70,7 +71,7 @@ public:
     ProviderServer *server() { return m_server.get(); }
     UserStore *users() { return m_users.get(); }
     ProviderDatabase *database() { return m_database.get(); }
-    SessionStore &sessions() { return m_sessions; }
+    SessionStore *sessions() { return m_sessions.get(); } // the database's sessions
 
 private:
     // The single place where API services are registered on the server.
@@ -79,8 +80,8 @@ private:
 
     const Clock &m_clock;
     Random &m_random;
-    InMemorySessionStore m_sessions;
     std::unique_ptr<ProviderDatabase> m_database;
+    std::unique_ptr<DatabaseSessionStore> m_sessions; // before the database goes
     std::unique_ptr<PasswordHasher> m_hasher;
     std::unique_ptr<UserStore> m_users;
     std::unique_ptr<LoginService> m_loginService;

@@ -14,6 +14,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -44,6 +45,7 @@ private slots:
     void badOptions_data();
     void badOptions();
     void demoOnFileDatabase();
+    void sessionsSurviveARestart();
 
 private:
     FixedClock m_clock {1700000000};
@@ -428,6 +430,72 @@ void TestLocalProvider::demoOnFileDatabase()
     QCOMPARE(second.users()->listUsers()->size(), 5);
     const Result<PasswordCheck> check = second.users()->checkPassword(u"Bob"_s, u"Bob-pass-demo"_s);
     QVERIFY(check.ok() && check->matches);
+}
+
+// Sessions are kept in the provider database: a browser logged in before a restart is still
+// logged in after it, on another port, with the same cookie.
+void TestLocalProvider::sessionsSurviveARestart()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    LocalProviderOptions options;
+    options.database = dir.filePath(u"provider.sqlite"_s);
+    options.demo = true;
+    options.passwordIterations = 1000;
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    QByteArray sessionCookie;
+    const auto call = [&](const QUrl &api, const QByteArray &query, const QByteArray &body = {}) {
+        QNetworkRequest request(QUrl(api.toString() + u'?' + QString::fromLatin1(query)));
+        if (!sessionCookie.isEmpty())
+            request.setRawHeader("Cookie", sessionCookie);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/x-www-form-urlencoded");
+        std::unique_ptr<QNetworkReply> reply(body.isEmpty() ? network.get(request)
+                                                            : network.post(request, body));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!finished.wait(10000))
+            return QJsonObject();
+        for (const QNetworkReply::RawHeaderPair &header : reply->rawHeaderPairs()) {
+            if (header.first.compare("Set-Cookie", Qt::CaseInsensitive) != 0)
+                continue;
+            for (const QByteArray &cookie : header.second.split('\n')) {
+                if (cookie.startsWith("mwauthwiki_session="))
+                    sessionCookie = cookie.left(cookie.indexOf(';'));
+            }
+        }
+        return QJsonDocument::fromJson(reply->readAll()).object();
+    };
+    network.setCookieJar(nullptr);
+    {
+        LocalProvider first(m_clock, m_random);
+        QVERIFY(first.start(options).ok());
+        const QString token
+            = call(
+                  first.apiUrl(),
+                  "action=query&meta=tokens&type=login&format=json")[u"query"_s][u"tokens"_s][u"logintoken"_s]
+                  .toString();
+        const QJsonObject login
+            = call(first.apiUrl(), "action=clientlogin&format=json",
+                   "username=Alice&password=Alice-pass-demo&loginreturnurl=http%3A%2F%2F127.0.0.1%2F"
+                   "&logintoken="
+                       + QUrl::toPercentEncoding(token));
+        QCOMPARE(login[u"clientlogin"_s][u"status"_s].toString(), u"PASS"_s);
+        QVERIFY(!sessionCookie.isEmpty());
+    }
+    LocalProvider second(m_clock, m_random);
+    QVERIFY(second.start(options).ok());
+    const QJsonObject info = call(second.apiUrl(), "action=query&meta=userinfo&format=json");
+    QCOMPARE(info[u"query"_s][u"userinfo"_s][u"name"_s].toString(), u"Alice"_s);
+    // The database holds a hash of the session id, never the id itself.
+    QSqlQuery rows(second.database()->database());
+    QVERIFY(rows.exec(u"SELECT ps_id FROM provider_session"_s));
+    const QByteArray id = sessionCookie.mid(sessionCookie.indexOf('=') + 1);
+    int count = 0;
+    while (rows.next()) {
+        ++count;
+        QVERIFY(rows.value(0).toString().toLatin1() != id);
+    }
+    QVERIFY(count >= 1);
 }
 
 QTEST_GUILESS_MAIN(TestLocalProvider)

@@ -2,6 +2,7 @@
 // answer compared structurally with what MediaWiki 1.39 + OATHAuth answered to the same
 // request (peers/mediawiki/fixtures and fixtures/fv2).
 
+#include "ApiLoginClient.h"
 #include "LoginTestProvider.h"
 #include "LoginTestSupport.h"
 #include "ProviderTestSupport.h"
@@ -30,10 +31,7 @@ class TestLoginApi : public QObject
 
 private:
     // One client with its own session cookie.
-    struct Client
-    {
-        QByteArray session;
-    };
+    using Client = ApiSession;
 
     QString fv() const { return QString::fromLatin1(QTest::currentDataTag()); }
     bool isV2() const { return fv() == u"fv2"; }
@@ -43,8 +41,11 @@ private:
     }
     QString formatParams() const { return isV2() ? u"format=json&formatversion=2"_qs : u"format=json"_qs; }
 
-    Reply get(Client &client, const QString &query);
-    Reply post(Client &client, const QString &body, const QString &query = {});
+    Reply get(Client &client, const QString &query) { return m_api->get(client, query); }
+    Reply post(Client &client, const QString &body, const QString &query = {})
+    {
+        return m_api->post(client, query, body);
+    }
     QString loginToken(Client &client);
     QString totpCode(double at) const;
     QStringList differences(const QString &fixtureName, const Reply &reply) const;
@@ -57,7 +58,7 @@ private:
     std::unique_ptr<LoginTestProvider> m_provider;
     UserStore *m_users = nullptr; // m_provider's
     ProviderServer *m_server = nullptr; // m_provider's
-    std::unique_ptr<TestHttpClient> m_http;
+    std::unique_ptr<ApiLoginClient> m_api;
     User m_alice;
     User m_bob;
 
@@ -95,36 +96,6 @@ private Q_SLOTS:
     void refusedRequests();
     void shapeComparisonFindsDifferences();
 };
-
-Reply TestLoginApi::get(Client &client, const QString &query)
-{
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    if (!client.session.isEmpty())
-        headers.append({"Cookie", "oathwiki_session=" + client.session});
-    Reply reply = m_http->send("GET", url(*m_server, u"/api.php?"_qs + query), {}, {}, headers);
-    const QList<QByteArray> cookies = reply.header("Set-Cookie").split('\n');
-    for (const QByteArray &cookie : cookies) {
-        if (cookie.startsWith("oathwiki_session="))
-            client.session = cookie.mid(17, cookie.indexOf(';') - 17);
-    }
-    return reply;
-}
-
-Reply TestLoginApi::post(Client &client, const QString &body, const QString &query)
-{
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    if (!client.session.isEmpty())
-        headers.append({"Cookie", "oathwiki_session=" + client.session});
-    Reply reply = m_http->send(
-        "POST", url(*m_server, u"/api.php"_qs + (query.isEmpty() ? QString() : u"?"_qs + query)),
-        body.toUtf8(), "application/x-www-form-urlencoded", headers);
-    const QList<QByteArray> cookies = reply.header("Set-Cookie").split('\n');
-    for (const QByteArray &cookie : cookies) {
-        if (cookie.startsWith("oathwiki_session="))
-            client.session = cookie.mid(17, cookie.indexOf(';') - 17);
-    }
-    return reply;
-}
 
 QString TestLoginApi::loginToken(Client &client)
 {
@@ -191,12 +162,12 @@ void TestLoginApi::init()
 
     QCOMPARE(m_provider->start(), QString());
     m_server = m_provider->server();
-    m_http = std::make_unique<TestHttpClient>();
+    m_api = std::make_unique<ApiLoginClient>(*m_server);
 }
 
 void TestLoginApi::cleanup()
 {
-    m_http.reset();
+    m_api.reset();
     m_server = nullptr;
     m_users = nullptr;
     m_provider.reset();
@@ -267,7 +238,7 @@ void TestLoginApi::alicePasses()
     // The login moved the session to a new id; the old one no longer logs anybody in.
     QVERIFY(!client.session.isEmpty());
     QVERIFY(client.session != before);
-    Client planted {before};
+    Client planted {before, {}};
     const Reply stale = get(planted, u"action=query&meta=userinfo&"_qs + formatParams());
     QCOMPARE(stale.json()[u"query"_qs][u"userinfo"_qs][u"id"_qs].toInteger(), 0);
     const QByteArray cookies = reply.header("Set-Cookie");
@@ -503,7 +474,7 @@ void TestLoginApi::logoutEndsTheSession()
     QCOMPARE(out.status, 200);
     QCOMPARE(out.json(), QJsonObject());
     QVERIFY(out.header("Set-Cookie").contains("oathwikiUserID=deleted"));
-    Client old {session};
+    Client old {session, {}};
     const QJsonObject info = get(old, u"action=query&meta=userinfo&format=json"_qs)
                                  .json()[u"query"_qs][u"userinfo"_qs]
                                  .toObject();

@@ -3,6 +3,7 @@
 // (reference/oathauth-clientlogin.md, "2FA modules and their requests" and "Which module is
 // offered first"). Over real HTTP on 127.0.0.1, formatversion 2.
 
+#include "ApiLoginClient.h"
 #include "LoginTestProvider.h"
 #include "ProviderTestSupport.h"
 #include "otp/Base32.h"
@@ -30,11 +31,6 @@ const QString kRecoveryRequest
     = QStringLiteral("MediaWiki\\Extension\\OATHAuth\\Auth\\RecoveryCodesAuthenticationRequest");
 const QString kSelectRequest
     = QStringLiteral("MediaWiki\\Extension\\OATHAuth\\Auth\\TwoFactorModuleSelectAuthenticationRequest");
-
-QString encoded(const QString &value)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(value));
-}
 } // namespace
 
 class TestLoginModules : public QObject
@@ -42,29 +38,25 @@ class TestLoginModules : public QObject
     Q_OBJECT
 
 private:
-    struct Client
-    {
-        QByteArray session;
-    };
+    using Client = ApiSession;
 
-    Reply send(Client &client, const QByteArray &method, const QString &query, const QString &body = {});
     // Starts a login with the password; the answer of the first step.
-    QJsonObject begin(Client &client, const QString &user);
+    QJsonObject begin(Client &client, const QString &user) { return m_api->begin(client, user, kPassword); }
     // A logincontinue with `fields` ("name=value&..."); its "clientlogin" object.
-    QJsonObject continueWith(Client &client, const QString &fields);
+    QJsonObject continueWith(Client &client, const QString &fields)
+    {
+        return m_api->continueWith(client, fields);
+    }
     QString totpCode() const;
     QStringList storedCodes(qint64 userId) const;
-    static QStringList requestIds(const QJsonObject &result);
-    static QJsonObject requestById(const QJsonObject &result, const QString &id);
 
     FixedClock m_clock;
     SystemRandom m_random;
     std::unique_ptr<LoginTestProvider> m_provider;
     UserStore *m_users = nullptr; // m_provider's
     ProviderServer *m_server = nullptr; // m_provider's
-    std::unique_ptr<TestHttpClient> m_http;
+    std::unique_ptr<ApiLoginClient> m_api;
     QHash<QString, User> m_byName;
-    QString m_loginToken;
 
 private Q_SLOTS:
     void init();
@@ -78,41 +70,6 @@ private Q_SLOTS:
     void recoveryCodeChecks();
     void recoveryCodeWorksOnce();
 };
-
-Reply TestLoginModules::send(Client &client, const QByteArray &method, const QString &query,
-                             const QString &body)
-{
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    if (!client.session.isEmpty())
-        headers.append({"Cookie", "oathwiki_session=" + client.session});
-    Reply reply = m_http->send(method, url(*m_server, u"/api.php?"_qs + query), body.toUtf8(),
-                               body.isEmpty() ? QByteArray() : "application/x-www-form-urlencoded", headers);
-    const QList<QByteArray> cookies = reply.header("Set-Cookie").split('\n');
-    for (const QByteArray &cookie : cookies) {
-        if (cookie.startsWith("oathwiki_session="))
-            client.session = cookie.mid(17, cookie.indexOf(';') - 17);
-    }
-    return reply;
-}
-
-QJsonObject TestLoginModules::begin(Client &client, const QString &user)
-{
-    const Reply tokens
-        = send(client, "GET", u"action=query&meta=tokens&type=login&format=json&formatversion=2"_qs);
-    m_loginToken = tokens.json()[u"query"_qs][u"tokens"_qs][u"logintoken"_qs].toString();
-    const Reply reply
-        = send(client, "POST", u"action=clientlogin&format=json&formatversion=2"_qs,
-               u"username="_qs + user + u"&password="_qs + encoded(kPassword)
-                   + u"&loginreturnurl=http%3A%2F%2F127.0.0.1%2F&logintoken="_qs + encoded(m_loginToken));
-    return reply.json().value(u"clientlogin"_qs).toObject();
-}
-
-QJsonObject TestLoginModules::continueWith(Client &client, const QString &fields)
-{
-    const Reply reply = send(client, "POST", u"action=clientlogin&format=json&formatversion=2"_qs,
-                             u"logincontinue=1&"_qs + fields + u"&logintoken="_qs + encoded(m_loginToken));
-    return reply.json().value(u"clientlogin"_qs).toObject();
-}
 
 QString TestLoginModules::totpCode() const
 {
@@ -133,25 +90,6 @@ QStringList TestLoginModules::storedCodes(qint64 userId) const
             codes.append(code.toString());
     }
     return codes;
-}
-
-QStringList TestLoginModules::requestIds(const QJsonObject &result)
-{
-    QStringList ids;
-    const QJsonArray requests = result.value(u"requests"_qs).toArray();
-    for (const QJsonValue &request : requests)
-        ids.append(request[u"id"_qs].toString());
-    return ids;
-}
-
-QJsonObject TestLoginModules::requestById(const QJsonObject &result, const QString &id)
-{
-    const QJsonArray requests = result.value(u"requests"_qs).toArray();
-    for (const QJsonValue &request : requests) {
-        if (request[u"id"_qs].toString() == id)
-            return request.toObject();
-    }
-    return {};
 }
 
 void TestLoginModules::init()
@@ -180,12 +118,12 @@ void TestLoginModules::init()
 
     QCOMPARE(m_provider->start(), QString());
     m_server = m_provider->server();
-    m_http = std::make_unique<TestHttpClient>();
+    m_api = std::make_unique<ApiLoginClient>(*m_server);
 }
 
 void TestLoginModules::cleanup()
 {
-    m_http.reset();
+    m_api.reset();
     m_server = nullptr;
     m_users = nullptr;
     m_provider.reset();
@@ -345,7 +283,7 @@ void TestLoginModules::recoveryCodeChecks()
         QCOMPARE(requestIds(continueWith(client, u"newModule=recoverycodes"_qs)).value(0), kRecoveryRequest);
     // Without switching, Carol's code goes in the TOTP field (what a TOTP-only client would do).
     const QString field = switchFirst || user == u"Dave" ? u"RecoveryCode="_qs : u"OATHToken="_qs;
-    const QJsonObject result = continueWith(client, field + encoded(code));
+    const QJsonObject result = continueWith(client, field + percentEncoded(code));
     QCOMPARE(result.value(u"status"_qs).toString(), status);
     if (status == u"UI")
         QCOMPARE(result.value(u"messagecode"_qs).toString(), u"oathauth-login-failed"_qs);

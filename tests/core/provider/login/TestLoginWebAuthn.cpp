@@ -5,6 +5,7 @@
 // security level a login gives (amisecuritysensitiveoperation) with its expiry, driven by a
 // FixedClock. Over real HTTP on 127.0.0.1, formatversion 2.
 
+#include "ApiLoginClient.h"
 #include "LoginTestProvider.h"
 #include "ProviderTestSupport.h"
 #include "otp/Base32.h"
@@ -34,11 +35,6 @@ const QString kWebAuthnRequest
 const QString kSelectRequest
     = QStringLiteral("MediaWiki\\Extension\\OATHAuth\\Auth\\TwoFactorModuleSelectAuthenticationRequest");
 
-QString encoded(const QString &value)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(value));
-}
-
 QString encoded(const QByteArray &value)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(value)));
@@ -50,18 +46,14 @@ class TestLoginWebAuthn : public QObject
     Q_OBJECT
 
 private:
-    struct Client
-    {
-        QByteArray session;
-        QString loginToken;
-    };
+    using Client = ApiSession;
 
-    Reply send(Client &client, const QByteArray &method, const QString &query, const QString &body = {});
-    QJsonObject begin(Client &client, const QString &user);
-    QJsonObject continueWith(Client &client, const QString &fields);
+    QJsonObject begin(Client &client, const QString &user) { return m_api->begin(client, user, kPassword); }
+    QJsonObject continueWith(Client &client, const QString &fields)
+    {
+        return m_api->continueWith(client, fields);
+    }
     QJsonObject authManagerInfo(Client &client);
-    static QStringList requestIds(const QJsonObject &result);
-    static QJsonObject requestById(const QJsonObject &result, const QString &id);
     static QByteArray authInfo(const QJsonObject &result);
     QString origin() const { return m_server->baseUrl().toString(); }
     quint32 storedSignCount(const QString &user) const;
@@ -72,7 +64,7 @@ private:
     std::unique_ptr<LoginTestProvider> m_provider;
     UserStore *m_users = nullptr;
     ProviderServer *m_server = nullptr;
-    std::unique_ptr<TestHttpClient> m_http;
+    std::unique_ptr<ApiLoginClient> m_api;
     QHash<QString, User> m_byName;
     std::optional<otp::VirtualAuthenticator> m_daveKey;
     std::optional<otp::VirtualAuthenticator> m_carolKey;
@@ -92,67 +84,13 @@ private Q_SLOTS:
     void reauthenticationDoesNotOfferRecoveryCodes();
 };
 
-Reply TestLoginWebAuthn::send(Client &client, const QByteArray &method, const QString &query,
-                              const QString &body)
-{
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    if (!client.session.isEmpty())
-        headers.append({"Cookie", "oathwiki_session=" + client.session});
-    Reply reply = m_http->send(method, url(*m_server, u"/api.php?"_qs + query), body.toUtf8(),
-                               body.isEmpty() ? QByteArray() : "application/x-www-form-urlencoded", headers);
-    const QList<QByteArray> cookies = reply.header("Set-Cookie").split('\n');
-    for (const QByteArray &cookie : cookies) {
-        if (cookie.startsWith("oathwiki_session="))
-            client.session = cookie.mid(17, cookie.indexOf(';') - 17);
-    }
-    return reply;
-}
-
-QJsonObject TestLoginWebAuthn::begin(Client &client, const QString &user)
-{
-    const Reply tokens
-        = send(client, "GET", u"action=query&meta=tokens&type=login&format=json&formatversion=2"_qs);
-    client.loginToken = tokens.json()[u"query"_qs][u"tokens"_qs][u"logintoken"_qs].toString();
-    const Reply reply = send(client, "POST", u"action=clientlogin&format=json&formatversion=2"_qs,
-                             u"username="_qs + user + u"&password="_qs + encoded(kPassword)
-                                 + u"&loginreturnurl=http%3A%2F%2F127.0.0.1%2F&logintoken="_qs
-                                 + encoded(client.loginToken));
-    return reply.json().value(u"clientlogin"_qs).toObject();
-}
-
-QJsonObject TestLoginWebAuthn::continueWith(Client &client, const QString &fields)
-{
-    const Reply reply
-        = send(client, "POST", u"action=clientlogin&format=json&formatversion=2"_qs,
-               u"logincontinue=1&"_qs + fields + u"&logintoken="_qs + encoded(client.loginToken));
-    return reply.json().value(u"clientlogin"_qs).toObject();
-}
-
 QJsonObject TestLoginWebAuthn::authManagerInfo(Client &client)
 {
-    const Reply reply = send(client, "GET",
-                             u"action=query&meta=authmanagerinfo&amisecuritysensitiveoperation=ChangeEmail"
-                             "&format=json&formatversion=2"_qs);
+    const Reply reply
+        = m_api->get(client,
+                     u"action=query&meta=authmanagerinfo&amisecuritysensitiveoperation=ChangeEmail"
+                     "&format=json&formatversion=2"_qs);
     return reply.json()[u"query"_qs][u"authmanagerinfo"_qs].toObject();
-}
-
-QStringList TestLoginWebAuthn::requestIds(const QJsonObject &result)
-{
-    QStringList ids;
-    const QJsonArray requests = result.value(u"requests"_qs).toArray();
-    for (const QJsonValue &request : requests)
-        ids.append(request[u"id"_qs].toString());
-    return ids;
-}
-
-QJsonObject TestLoginWebAuthn::requestById(const QJsonObject &result, const QString &id)
-{
-    const QJsonArray requests = result.value(u"requests"_qs).toArray();
-    for (const QJsonValue &request : requests) {
-        if (request[u"id"_qs].toString() == id)
-            return request.toObject();
-    }
-    return {};
 }
 
 QByteArray TestLoginWebAuthn::authInfo(const QJsonObject &result)
@@ -209,12 +147,12 @@ void TestLoginWebAuthn::init()
                 .ok());
     QCOMPARE(m_provider->start(), QString());
     m_server = m_provider->server();
-    m_http = std::make_unique<TestHttpClient>();
+    m_api = std::make_unique<ApiLoginClient>(*m_server);
 }
 
 void TestLoginWebAuthn::cleanup()
 {
-    m_http.reset();
+    m_api.reset();
     m_server = nullptr;
     m_users = nullptr;
     m_provider.reset();

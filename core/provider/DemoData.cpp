@@ -1,6 +1,7 @@
 #include "DemoData.h"
 
 #include "otp/VirtualAuthenticator.h"
+#include "otp/WebAuthnAssertion.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,14 +20,79 @@ QStringList carolRecoveryCodes()
     return codes;
 }
 
+// The demo security keys: fixed ES256 keys and credential ids, so that every run (also on an
+// existing database) can print the same private credentials. They are demo secrets, public
+// on purpose; never use them for anything else.
+struct DemoKey
+{
+    const char *user;
+    const char *credentialId; // base64url
+    const char *userHandle; // base64url
+    const char *d;
+    const char *x;
+    const char *y;
+};
+
+constexpr DemoKey kDemoKeys[] = {
+    {"Carol", "8C9JrrK67-9pz7KlWx6yks712HFj98VzgtJqC1Wwd4M", "ZGVtby1jYXJvbA", // "demo-carol"
+     "Go4a9a5WoHTnplFF73x_bWPnWrpbP3gVwjGZaHUy-ng", "zzl7ag-GIZYj8PoQ9GAkBmKFvXpY9tfV4aGG5JXICeA",
+     "2XRmbfxLIqg_jKW-qdzG80DC3xKax2fa6N8E_K_Qyek"},
+    {"Dave", "P4eFhR98q5JoNyS-0uqmQ6MepM4Y9Az6bnnE89wcZZU", "ZGVtby1kYXZl", // "demo-dave"
+     "Uf2qDCdWDptbGKB1ITZx7jeEiLlNtyJo_stpWetdJrM", "eti5ciP_El6-ypA2Dd3D2U9_mGJywRRx5NY3nvI10nI",
+     "MCyg-mHtJWx87dQ5gJIQ4PIYix30LjVxFK5g4u0tmSo"},
+};
+
+// The demo key of `user` for `rpId` at `signCount`, as a VirtualAuthenticator.
+Result<otp::VirtualAuthenticator> demoKey(const QString &user, const QString &rpId, quint32 signCount)
+{
+    for (const DemoKey &key : kDemoKeys) {
+        if (user != QLatin1String(key.user))
+            continue;
+        const QJsonObject jwk {{u"kty"_s, u"EC"_s},
+                               {u"crv"_s, u"P-256"_s},
+                               {u"d"_s, QLatin1String(key.d)},
+                               {u"x"_s, QLatin1String(key.x)},
+                               {u"y"_s, QLatin1String(key.y)}};
+        const QJsonObject json {{u"credentialId"_s, QLatin1String(key.credentialId)},
+                                {u"rpId"_s, rpId},
+                                {u"userHandle"_s, QLatin1String(key.userHandle)},
+                                {u"signCount"_s, qint64(signCount)},
+                                {u"privateKey"_s, jwk}};
+        return otp::VirtualAuthenticator::fromJson(QJsonDocument(json).toJson(QJsonDocument::Compact));
+    }
+    return fail(ErrorCode::NotFound, u"There is no demo security key for %1."_s.arg(user));
+}
+
+// For an account that existed already: its demo key at the counter the provider stored, if
+// the user still has that key registered (else nothing is printed).
+void recallDemoKey(UserStore &users, const QString &rpId, const User &user, DemoAccount &account)
+{
+    if (!account.modules.contains(u"webauthn"_s))
+        return;
+    Result<otp::VirtualAuthenticator> key = demoKey(account.name, rpId, 0);
+    const Result<QList<TwoFactorRecord>> records = users.twoFactorRecords(user.id, u"webauthn"_s);
+    if (!key || !records)
+        return;
+    for (const TwoFactorRecord &record : *records) {
+        const QJsonObject credential = record.data.value(u"credential"_s).toObject();
+        const Result<otp::WebAuthnPublicCredential> stored = otp::WebAuthnPublicCredential::fromJson(
+            QJsonDocument(credential).toJson(QJsonDocument::Compact));
+        if (!stored || stored->credentialId != key->credentialId() || stored->rpId != rpId)
+            continue;
+        const auto count = quint32(record.data.value(u"signCount"_s).toInteger());
+        if (Result<otp::VirtualAuthenticator> atCount = demoKey(account.name, rpId, count))
+            account.webAuthnCredential = atCount->toJson();
+        return;
+    }
+}
+
 QJsonObject totpRecord(const QString &secret)
 {
     return {{u"secret"_s, secret}, {u"digits"_s, 6}, {u"period"_s, 30}, {u"algorithm"_s, u"SHA1"_s}};
 }
 
 // Adds the account's second factors to the new user `user`; fills in the WebAuthn credential.
-Result<void> addSecondFactors(UserStore &users, Random &random, const QString &rpId, const User &user,
-                              DemoAccount &account)
+Result<void> addSecondFactors(UserStore &users, const QString &rpId, const User &user, DemoAccount &account)
 {
     if (account.modules.contains(u"totp"_s)) {
         const Result<TwoFactorRecord> record
@@ -35,8 +101,7 @@ Result<void> addSecondFactors(UserStore &users, Random &random, const QString &r
             return record.error();
     }
     if (account.modules.contains(u"webauthn"_s)) {
-        Result<otp::VirtualAuthenticator> authenticator
-            = otp::VirtualAuthenticator::create(random, rpId, QByteArray::number(user.id));
+        Result<otp::VirtualAuthenticator> authenticator = demoKey(account.name, rpId, 0);
         if (!authenticator)
             return authenticator.error();
         const QJsonObject publicCredential
@@ -98,13 +163,15 @@ QList<DemoAccount> DemoData::accounts()
     return list;
 }
 
-Result<QList<DemoAccount>> DemoData::seed(UserStore &users, Random &random, const QString &rpId)
+Result<QList<DemoAccount>> DemoData::seed(UserStore &users, const QString &rpId)
 {
     QList<DemoAccount> list = accounts();
     for (DemoAccount &account : list) {
         const Result<User> existing = users.findUser(account.name);
-        if (existing)
+        if (existing) {
+            recallDemoKey(users, rpId, *existing, account);
             continue;
+        }
         if (existing.error().code() != ErrorCode::NotFound)
             return existing.error();
 
@@ -117,7 +184,7 @@ Result<QList<DemoAccount>> DemoData::seed(UserStore &users, Random &random, cons
             if (!added)
                 return added.error();
         }
-        const Result<void> factors = addSecondFactors(users, random, rpId, *user, account);
+        const Result<void> factors = addSecondFactors(users, rpId, *user, account);
         if (!factors)
             return factors.error();
         account.created = true;

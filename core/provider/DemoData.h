@@ -22,9 +22,9 @@ struct DemoAccount
     QStringList modules; // second-factor modules, in UserStore::knownModules() names
     QString totpSecret; // base32, empty without "totp"
     QStringList recoveryCodes; // empty without "recoverycodes"
-    // The whole VirtualAuthenticator JSON (private key included) of a "webauthn" account.
-    // Only known when the credential was made by this seeding; empty for an account that
-    // already existed (its private key was never stored by the provider).
+    // The whole VirtualAuthenticator JSON (private key included) of a "webauthn" account: a
+    // fixed demo key, so it is known also for an account that existed already (then at the
+    // signature counter the provider stored; empty if that key is no longer registered).
     QByteArray webAuthnCredential;
     bool created = false; // made by this seeding (false: the user existed and was left alone)
 };
@@ -39,8 +39,9 @@ struct DemoAccount
 //   Dave   Dave-pass-demo   WebAuthn only
 //   Admin  Admin-pass-demo  TOTP   ADMINDEMOTOTPSECRETADMINDEMO2345; groups sysop, bureaucrat
 //
-// TOTP: SHA1, 6 digits, 30 s (OATHAuth's settings). WebAuthn credentials are new ES256 keys
-// made with otp::VirtualAuthenticator for the provider's rpId ("127.0.0.1").
+// TOTP: SHA1, 6 digits, 30 s (OATHAuth's settings). WebAuthn: Carol and Dave each have a
+// fixed ES256 demo key (DemoData.cpp, public on purpose) registered for the provider's rpId
+// ("127.0.0.1"), used through otp::VirtualAuthenticator.
 //
 // What the 2FA records hold (TwoFactorRecord::data):
 //   totp           {"secret": base32, "digits": 6, "period": 30, "algorithm": "SHA1"}
@@ -58,8 +59,7 @@ public:
     // Creates every demo account that does not exist yet (an existing user of the same name
     // is skipped with its records untouched, so seeding twice is harmless). Returns every
     // account, created or not. Errors of the store are passed on.
-    static Result<QList<DemoAccount>> seed(UserStore &users, Random &random,
-                                           const QString &rpId = QString::fromLatin1(RpId));
+    static Result<QList<DemoAccount>> seed(UserStore &users, const QString &rpId = QString::fromLatin1(RpId));
 
     // [{"name", "password", "groups", "modules", "totp_secret"?, "recovery_codes"?,
     //   "webauthn_credential"? (the VirtualAuthenticator JSON as an object)}]

@@ -39,7 +39,7 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
     m_users = std::make_unique<UserStore>(*m_database, *m_hasher, m_clock);
 
     if (options.demo) {
-        Result<QList<DemoAccount>> accounts = DemoData::seed(*m_users, m_random);
+        Result<QList<DemoAccount>> accounts = DemoData::seed(*m_users);
         if (!accounts) {
             stop();
             return accounts.error();

@@ -46,6 +46,7 @@ private slots:
     void badOptions();
     void demoOnFileDatabase();
     void sessionsSurviveARestart();
+    void demoKeysFollowTheStoredCounter();
 
 private:
     FixedClock m_clock {1700000000};
@@ -62,7 +63,7 @@ void TestLocalProvider::init()
     QVERIFY2(db.ok(), qPrintable(db.error().toString()));
     m_db = std::move(*db);
     m_store = std::make_unique<UserStore>(*m_db, m_hasher, m_clock);
-    Result<QList<DemoAccount>> seeded = DemoData::seed(*m_store, m_random);
+    Result<QList<DemoAccount>> seeded = DemoData::seed(*m_store);
     QVERIFY2(seeded.ok(), qPrintable(seeded.error().toString()));
     m_seeded = *seeded;
 }
@@ -187,12 +188,13 @@ void TestLocalProvider::seedingTwiceIsHarmless()
             recordIds.append(record.id);
     }
 
-    const Result<QList<DemoAccount>> again = DemoData::seed(*m_store, m_random);
+    const Result<QList<DemoAccount>> again = DemoData::seed(*m_store);
     QVERIFY2(again.ok(), qPrintable(again.error().toString()));
     QCOMPARE(again->size(), 5);
-    for (const DemoAccount &account : *again) {
-        QVERIFY(!account.created);
-        QVERIFY(account.webAuthnCredential.isEmpty()); // never stored, so not known again
+    for (qsizetype i = 0; i < again->size(); ++i) {
+        QVERIFY(!again->at(i).created);
+        // The demo keys are fixed: the same private credentials are printed again.
+        QCOMPARE(again->at(i).webAuthnCredential, m_seeded.at(i).webAuthnCredential);
     }
     const Result<QList<User>> after = m_store->listUsers();
     QVERIFY(after.ok());
@@ -208,7 +210,7 @@ void TestLocalProvider::seedingTwiceIsHarmless()
 
     // Users of its own do not disturb the seeding.
     QVERIFY(m_store->createUser(u"Zed"_s, u"zed-password"_s).ok());
-    const Result<QList<DemoAccount>> third = DemoData::seed(*m_store, m_random);
+    const Result<QList<DemoAccount>> third = DemoData::seed(*m_store);
     QVERIFY(third.ok());
     QCOMPARE(m_store->listUsers()->size(), 6);
 }
@@ -496,6 +498,52 @@ void TestLocalProvider::sessionsSurviveARestart()
         QVERIFY(rows.value(0).toString().toLatin1() != id);
     }
     QVERIFY(count >= 1);
+}
+
+// Re-seeding an existing database prints the demo key at the counter the provider stored (so
+// its next answer is accepted), and nothing for a user whose demo key was replaced.
+void TestLocalProvider::demoKeysFollowTheStoredCounter()
+{
+    const Result<User> dave = m_store->findUser(u"Dave"_s);
+    QVERIFY(dave.ok());
+    const Result<QList<TwoFactorRecord>> records = m_store->twoFactorRecords(dave->id, u"webauthn"_s);
+    QVERIFY(records.ok() && records->size() == 1);
+    QJsonObject used = records->first().data;
+    used.insert(u"signCount"_s, 7);
+    QVERIFY(m_store->updateTwoFactor(dave->id, records->first().id, records->first().data, used).ok());
+
+    const Result<QList<DemoAccount>> again = DemoData::seed(*m_store);
+    QVERIFY(again.ok());
+    QByteArray daveJson;
+    for (const DemoAccount &account : *again) {
+        if (account.name == u"Dave")
+            daveJson = account.webAuthnCredential;
+    }
+    Result<otp::VirtualAuthenticator> key = otp::VirtualAuthenticator::fromJson(daveJson);
+    QVERIFY2(key.ok(), qPrintable(key.error().toString()));
+    QCOMPARE(key->signCount(), 7u);
+
+    // Carol's key replaced by one of her own: her demo key is no longer printed.
+    const Result<User> carol = m_store->findUser(u"Carol"_s);
+    QVERIFY(carol.ok());
+    const Result<QList<TwoFactorRecord>> carolKeys = m_store->twoFactorRecords(carol->id, u"webauthn"_s);
+    QVERIFY(carolKeys.ok() && carolKeys->size() == 1);
+    QVERIFY(m_store->removeTwoFactor(carol->id, carolKeys->first().id).ok());
+    Result<otp::VirtualAuthenticator> own
+        = otp::VirtualAuthenticator::create(m_random, u"127.0.0.1"_s, "carol");
+    QVERIFY(own.ok());
+    QVERIFY(
+        m_store
+            ->addTwoFactor(carol->id, u"webauthn"_s,
+                           {{u"credential"_s, QJsonDocument::fromJson(own->publicCredentialJson()).object()},
+                            {u"signCount"_s, 0}})
+            .ok());
+    const Result<QList<DemoAccount>> third = DemoData::seed(*m_store);
+    QVERIFY(third.ok());
+    for (const DemoAccount &account : *third) {
+        if (account.name == u"Carol")
+            QVERIFY(account.webAuthnCredential.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestLocalProvider)

@@ -5,14 +5,12 @@
 // with MWAUTH_TEST_POSTGRES, on a throwaway PostgreSQL server (label provider), so the whole
 // login runs on both databases.
 
+#include "TestDatabase.h"
 #include "otp/Base32.h"
 #include "otp/Otp.h"
 #include "otp/VirtualAuthenticator.h"
 #include "provider/DemoData.h"
 #include "provider/LocalProvider.h"
-#ifdef MWAUTH_TEST_POSTGRES
-#include "PostgresTestServer.h"
-#endif
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,7 +20,6 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -50,44 +47,23 @@ private:
     QJsonObject login(const QString &user);
     QJsonObject proceed(const QByteArray &fields);
     DemoAccount account(const QString &name) const;
-    QString databaseLocation();
 
     FixedClock m_clock {1763868000};
     SystemRandom m_random;
     std::unique_ptr<LocalProvider> m_provider;
     std::unique_ptr<QNetworkAccessManager> m_network;
-    QTemporaryDir m_dir;
+    TestDatabase m_databases {u"demo"_s};
     QString m_database;
-    int m_databaseCount = 0;
-#ifdef MWAUTH_TEST_POSTGRES
-    PostgresTestServer m_postgres;
-#endif
 };
 
 void TestDemoLogins::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-#ifdef MWAUTH_TEST_POSTGRES
-    const QString error = m_postgres.start();
-    if (!error.isEmpty())
-        QFAIL(qPrintable(u"The throwaway PostgreSQL server could not be started: "_s + error));
-#endif
-}
-
-QString TestDemoLogins::databaseLocation()
-{
-#ifdef MWAUTH_TEST_POSTGRES
-    QString error;
-    const QString url = m_postgres.createDatabase(u"mwauth_demo_%1"_s.arg(++m_databaseCount), &error);
-    return error.isEmpty() ? url : QString();
-#else
-    return m_dir.filePath(u"provider-%1.sqlite"_s.arg(++m_databaseCount));
-#endif
+    QVERIFY2(m_databases.start(), qPrintable(m_databases.errorString()));
 }
 
 void TestDemoLogins::init()
 {
-    m_database = databaseLocation();
+    m_database = m_databases.newLocation();
     QVERIFY(!m_database.isEmpty());
     m_provider = std::make_unique<LocalProvider>(m_clock, m_random);
     LocalProviderOptions options;

@@ -4,13 +4,10 @@
 
 #include <QRegularExpression>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
-#ifdef MWAUTH_TEST_POSTGRES
-#include "PostgresTestServer.h"
-#endif
+#include "TestDatabase.h"
 
 #include <array>
 #include <latch>
@@ -68,70 +65,27 @@ private slots:
     void databaseErrorsFailClosed();
 
 private:
-    QString newLocation();
-    std::unique_ptr<ProviderDatabase> openAt(const QString &location);
-
     // 2023-11-14 22:13:20 UTC
     static constexpr double Start = 1700000000;
     FixedClock m_clock {Start};
     QString m_location;
     std::unique_ptr<ProviderDatabase> m_db;
-    int m_databaseCount = 0;
-#ifdef MWAUTH_TEST_POSTGRES
-    PostgresTestServer m_server;
-#else
-    QTemporaryDir m_dir;
-#endif
+    TestDatabase m_databases {QStringLiteral("throttle")};
 };
 
 void TestLoginThrottle::initTestCase()
 {
-#ifdef MWAUTH_TEST_POSTGRES
-    const QString error = m_server.start();
-    if (!error.isEmpty())
-        QFAIL(qPrintable(QStringLiteral("The throwaway PostgreSQL server could not be started: ") + error));
-#else
-    QVERIFY(m_dir.isValid());
-#endif
-}
-
-QString TestLoginThrottle::newLocation()
-{
-    ++m_databaseCount;
-#ifdef MWAUTH_TEST_POSTGRES
-    QString error;
-    const QString url
-        = m_server.createDatabase(QStringLiteral("mwauth_throttle_%1").arg(m_databaseCount), &error);
-    if (!error.isEmpty())
-        qWarning("%s", qPrintable(error));
-    return url;
-#else
-    return m_dir.filePath(QStringLiteral("throttle-%1.sqlite").arg(m_databaseCount));
-#endif
-}
-
-std::unique_ptr<ProviderDatabase> TestLoginThrottle::openAt(const QString &location)
-{
-    auto db = ProviderDatabase::open(location);
-    if (!db) {
-        qWarning("%s", qPrintable(db.error().toString()));
-        return nullptr;
-    }
-    return std::move(*db);
+    QVERIFY2(m_databases.start(), qPrintable(m_databases.errorString()));
 }
 
 void TestLoginThrottle::init()
 {
     m_clock.set(Start);
-    m_location = newLocation();
+    m_location = m_databases.newLocation();
     QVERIFY(!m_location.isEmpty());
-    m_db = openAt(m_location);
+    m_db = TestDatabase::open(m_location);
     QVERIFY(m_db);
-#ifdef MWAUTH_TEST_POSTGRES
-    QCOMPARE(m_db->dialect(), SqlDialect::Postgres);
-#else
-    QCOMPARE(m_db->dialect(), SqlDialect::Sqlite);
-#endif
+    QCOMPARE(m_db->dialect(), TestDatabase::dialect());
 }
 
 void TestLoginThrottle::cleanup()
@@ -141,9 +95,7 @@ void TestLoginThrottle::cleanup()
 
 void TestLoginThrottle::cleanupTestCase()
 {
-#ifdef MWAUTH_TEST_POSTGRES
-    m_server.stop();
-#endif
+    m_databases.stop();
 }
 
 void TestLoginThrottle::limitBoundary_data()
@@ -275,7 +227,7 @@ void TestLoginThrottle::scopesAndKeysAreSeparate()
 void TestLoginThrottle::sharedBetweenInstances()
 {
     // Two provider instances on one database: each has its own connection.
-    std::unique_ptr<ProviderDatabase> other = openAt(m_location);
+    std::unique_ptr<ProviderDatabase> other = TestDatabase::open(m_location);
     QVERIFY(other);
     LoginThrottle first(*m_db, QStringLiteral("password"), 5, 300);
     LoginThrottle second(*other, QStringLiteral("password"), 5, 300);
@@ -298,7 +250,7 @@ void TestLoginThrottle::persistsAcrossReopen()
             throttle.recordFailure(QStringLiteral("Alice"), Start + i);
     }
     m_db.reset();
-    m_db = openAt(m_location);
+    m_db = TestDatabase::open(m_location);
     QVERIFY(m_db);
     LoginThrottle restarted(*m_db, QStringLiteral("password"), 5, 300);
     QVERIFY(restarted.isThrottled(QStringLiteral("Alice"), Start + 10));
@@ -365,7 +317,7 @@ void TestLoginThrottle::purgeExpired()
 
 void TestLoginThrottle::inMemoryDatabase()
 {
-    std::unique_ptr<ProviderDatabase> memory = openAt(QStringLiteral(":memory:"));
+    std::unique_ptr<ProviderDatabase> memory = TestDatabase::open(QStringLiteral(":memory:"));
     QVERIFY(memory);
     LoginThrottle throttle(*memory, QStringLiteral("password"), 2, 300);
     throttle.recordFailure(QStringLiteral("Alice"), Start);

@@ -3,13 +3,10 @@
 
 #include <QRegularExpression>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
-#ifdef MWAUTH_TEST_POSTGRES
-#include "PostgresTestServer.h"
-#endif
+#include "TestDatabase.h"
 
 #include <array>
 #include <barrier>
@@ -82,69 +79,25 @@ private slots:
     void databaseErrors();
 
 private:
-    QString newLocation();
-    std::unique_ptr<ProviderDatabase> openAt(const QString &location, const Migrations &migrations);
-
     QString m_location;
     std::unique_ptr<ProviderDatabase> m_db;
     qint64 m_alice = 0;
     qint64 m_bob = 0;
-    int m_databaseCount = 0;
-#ifdef MWAUTH_TEST_POSTGRES
-    PostgresTestServer m_server;
-#else
-    QTemporaryDir m_dir;
-#endif
+    TestDatabase m_databases {QStringLiteral("replay")};
 };
 
 void TestReplayGuard::initTestCase()
 {
-#ifdef MWAUTH_TEST_POSTGRES
-    const QString error = m_server.start();
-    if (!error.isEmpty())
-        QFAIL(qPrintable(QStringLiteral("The throwaway PostgreSQL server could not be started: ") + error));
-#else
-    QVERIFY(m_dir.isValid());
-#endif
-}
-
-QString TestReplayGuard::newLocation()
-{
-    ++m_databaseCount;
-#ifdef MWAUTH_TEST_POSTGRES
-    QString error;
-    const QString url
-        = m_server.createDatabase(QStringLiteral("mwauth_replay_%1").arg(m_databaseCount), &error);
-    if (!error.isEmpty())
-        qWarning("%s", qPrintable(error));
-    return url;
-#else
-    return m_dir.filePath(QStringLiteral("replay-%1.sqlite").arg(m_databaseCount));
-#endif
-}
-
-std::unique_ptr<ProviderDatabase> TestReplayGuard::openAt(const QString &location,
-                                                          const Migrations &migrations)
-{
-    auto db = ProviderDatabase::open(location, migrations);
-    if (!db) {
-        qWarning("%s", qPrintable(db.error().toString()));
-        return nullptr;
-    }
-    return std::move(*db);
+    QVERIFY2(m_databases.start(), qPrintable(m_databases.errorString()));
 }
 
 void TestReplayGuard::init()
 {
-    m_location = newLocation();
+    m_location = m_databases.newLocation();
     QVERIFY(!m_location.isEmpty());
-    m_db = openAt(m_location, Migrations::standard());
+    m_db = TestDatabase::open(m_location, Migrations::standard());
     QVERIFY(m_db);
-#ifdef MWAUTH_TEST_POSTGRES
-    QCOMPARE(m_db->dialect(), SqlDialect::Postgres);
-#else
-    QCOMPARE(m_db->dialect(), SqlDialect::Sqlite);
-#endif
+    QCOMPARE(m_db->dialect(), TestDatabase::dialect());
     m_alice = addUser(*m_db, QStringLiteral("Alice"));
     m_bob = addUser(*m_db, QStringLiteral("Bob"));
     QVERIFY(m_alice > 0 && m_bob > 0 && m_alice != m_bob);
@@ -157,9 +110,7 @@ void TestReplayGuard::cleanup()
 
 void TestReplayGuard::cleanupTestCase()
 {
-#ifdef MWAUTH_TEST_POSTGRES
-    m_server.stop();
-#endif
+    m_databases.stop();
 }
 
 void TestReplayGuard::migrationRecorded()
@@ -178,12 +129,12 @@ void TestReplayGuard::upgradeFromVersion1()
 {
     // A database written by a program that knew only version 1 keeps its data and gains the
     // table when the current program opens it.
-    const QString location = newLocation();
+    const QString location = m_databases.newLocation();
     QVERIFY(!location.isEmpty());
     const Migrations onlyVersion1({Migrations::standard().list().constFirst()});
     qint64 carol = 0;
     {
-        std::unique_ptr<ProviderDatabase> old = openAt(location, onlyVersion1);
+        std::unique_ptr<ProviderDatabase> old = TestDatabase::open(location, onlyVersion1);
         QVERIFY(old);
         QCOMPARE(old->schemaVersion(), 1);
         QVERIFY(!old->database().tables().contains(QStringLiteral("oathauth_used_step")));
@@ -193,7 +144,7 @@ void TestReplayGuard::upgradeFromVersion1()
         QVERIFY(insert.exec(QStringLiteral("INSERT INTO throttle (th_key, th_count, th_window_start)"
                                            " VALUES ('password:Carol', 3, 1700000000)")));
     }
-    std::unique_ptr<ProviderDatabase> current = openAt(location, Migrations::standard());
+    std::unique_ptr<ProviderDatabase> current = TestDatabase::open(location, Migrations::standard());
     QVERIFY(current);
     QCOMPARE(current->schemaVersion(), Migrations::standard().latestVersion());
     const QList<int> versions = recordedVersions(*current);
@@ -277,7 +228,7 @@ void TestReplayGuard::sharedAndPersistent()
         QVERIFY(*guard.advance(m_alice, Step));
     }
     // Another provider instance on the same database refuses the step.
-    std::unique_ptr<ProviderDatabase> other = openAt(m_location, Migrations::standard());
+    std::unique_ptr<ProviderDatabase> other = TestDatabase::open(m_location, Migrations::standard());
     QVERIFY(other);
     ReplayGuard otherGuard(*other);
     QCOMPARE(otherGuard.lastStep(m_alice), std::optional<quint64>(Step));
@@ -288,7 +239,7 @@ void TestReplayGuard::sharedAndPersistent()
 
     // And so does the first instance after a restart.
     m_db.reset();
-    m_db = openAt(m_location, Migrations::standard());
+    m_db = TestDatabase::open(m_location, Migrations::standard());
     QVERIFY(m_db);
     ReplayGuard restarted(*m_db);
     QCOMPARE(restarted.lastStep(m_alice), std::optional<quint64>(Step + 1));
@@ -378,7 +329,8 @@ void TestReplayGuard::deletedUserForgotten()
 
 void TestReplayGuard::inMemoryDatabase()
 {
-    std::unique_ptr<ProviderDatabase> memory = openAt(QStringLiteral(":memory:"), Migrations::standard());
+    std::unique_ptr<ProviderDatabase> memory
+        = TestDatabase::open(QStringLiteral(":memory:"), Migrations::standard());
     QVERIFY(memory);
     QCOMPARE(memory->schemaVersion(), Migrations::standard().latestVersion());
     const qint64 dave = addUser(*memory, QStringLiteral("Dave"));

@@ -2,13 +2,10 @@
 
 #include <QJsonArray>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
-#ifdef MWAUTH_TEST_POSTGRES
-#include "PostgresTestServer.h"
-#endif
+#include "TestDatabase.h"
 
 #include <algorithm>
 #include <array>
@@ -54,9 +51,6 @@ private slots:
 
 private:
     std::unique_ptr<UserStore> makeStore();
-    // A database that several connections can share: a SQLite file in `dir` or a new
-    // PostgreSQL database. Empty on failure.
-    QString sharedLocation(QTemporaryDir &dir, const QString &name);
 
     // 2023-11-14 22:13:20 UTC
     FixedClock m_clock {1700000000};
@@ -64,41 +58,26 @@ private:
     PasswordHasher m_hasher {m_random, 1000};
     std::unique_ptr<ProviderDatabase> m_db;
     std::unique_ptr<UserStore> m_store;
-    int m_databaseCount = 0;
-#ifdef MWAUTH_TEST_POSTGRES
-    PostgresTestServer m_server;
-#endif
+    // In-memory SQLite for each test, except where several connections share a database.
+    TestDatabase m_databases {QStringLiteral("test")};
 };
 
 void TestUserStore::initTestCase()
 {
-#ifdef MWAUTH_TEST_POSTGRES
-    const QString error = m_server.start();
-    if (!error.isEmpty())
-        QFAIL(qPrintable(QStringLiteral("The throwaway PostgreSQL server could not be started: ") + error));
-#endif
+    QVERIFY2(m_databases.start(), qPrintable(m_databases.errorString()));
 }
 
 void TestUserStore::init()
 {
     m_clock.set(1700000000);
-#ifdef MWAUTH_TEST_POSTGRES
-    QString error;
-    const QString url
-        = m_server.createDatabase(QStringLiteral("mwauth_test_%1").arg(++m_databaseCount), &error);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-#else
-    const QString url = QStringLiteral(":memory:");
-#endif
+    const QString url = TestDatabase::isPostgres() ? m_databases.newLocation() : QStringLiteral(":memory:");
+    QVERIFY(!url.isEmpty());
     auto db = ProviderDatabase::open(url);
     QVERIFY2(db.ok(), qPrintable(db.error().toString()));
     m_db = std::move(*db);
-#ifdef MWAUTH_TEST_POSTGRES
-    QCOMPARE(m_db->dialect(), SqlDialect::Postgres);
-    QCOMPARE(m_db->database().driverName(), QStringLiteral("QPSQL"));
-#else
-    QCOMPARE(m_db->dialect(), SqlDialect::Sqlite);
-#endif
+    QCOMPARE(m_db->dialect(), TestDatabase::dialect());
+    if (TestDatabase::isPostgres())
+        QCOMPARE(m_db->database().driverName(), QStringLiteral("QPSQL"));
     m_store = makeStore();
 }
 
@@ -110,9 +89,7 @@ void TestUserStore::cleanup()
 
 void TestUserStore::cleanupTestCase()
 {
-#ifdef MWAUTH_TEST_POSTGRES
-    m_server.stop();
-#endif
+    m_databases.stop();
 }
 
 std::unique_ptr<UserStore> TestUserStore::makeStore()
@@ -429,20 +406,6 @@ void TestUserStore::twoFactorRecords()
     QCOMPARE(m_store->twoFactorRecords(bob->id).valueOr({}).size(), 1);
 }
 
-QString TestUserStore::sharedLocation(QTemporaryDir &dir, const QString &name)
-{
-#ifdef MWAUTH_TEST_POSTGRES
-    Q_UNUSED(dir);
-    QString error;
-    const QString location = m_server.createDatabase(name, &error);
-    if (!error.isEmpty())
-        qWarning("%s", qPrintable(error));
-    return location;
-#else
-    return dir.isValid() ? dir.filePath(name + QStringLiteral(".sqlite")) : QString();
-#endif
-}
-
 namespace {
 
 QJsonObject recoveryCodes(const QStringList &codes)
@@ -552,8 +515,7 @@ void TestUserStore::recoveryCodeUsedOnceAcrossStores()
 {
     // Two provider instances (two connections, two stores) on one database read the same
     // recovery code record; both try to use the same code. Only the first may succeed.
-    QTemporaryDir dir;
-    const QString location = sharedLocation(dir, QStringLiteral("mwauth_two_stores"));
+    const QString location = m_databases.namedLocation(QStringLiteral("mwauth_two_stores"));
     QVERIFY(!location.isEmpty());
     auto dbA = ProviderDatabase::open(location);
     auto dbB = ProviderDatabase::open(location);
@@ -592,8 +554,7 @@ void TestUserStore::recoveryCodeRace()
 {
     // Several threads, each with its own connection and store, read the record and then use
     // the same code at the same moment: exactly one wins, every other one gets Conflict.
-    QTemporaryDir dir;
-    const QString location = sharedLocation(dir, QStringLiteral("mwauth_race"));
+    const QString location = m_databases.namedLocation(QStringLiteral("mwauth_race"));
     QVERIFY(!location.isEmpty());
     qint64 userId = 0;
     {
@@ -661,15 +622,8 @@ void TestUserStore::concurrentFirstOpen()
     // Several provider instances starting at once on one new database: every one of them
     // must come up at the latest version (migrations lock, re-check and skip what another
     // instance applied), none may fail on "table already exists".
-#ifdef MWAUTH_TEST_POSTGRES
-    QString error;
-    const QString location = m_server.createDatabase(QStringLiteral("mwauth_concurrent"), &error);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-#else
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString location = dir.filePath(QStringLiteral("concurrent.sqlite"));
-#endif
+    const QString location = m_databases.namedLocation(QStringLiteral("mwauth_concurrent"));
+    QVERIFY(!location.isEmpty());
     constexpr int instances = 4;
     std::latch ready(instances);
     std::array<QString, instances> errors;

@@ -298,14 +298,10 @@ int ProviderCommand::userAdd(CommandContext &context, const QStringList &argumen
     if (!password)
         return cl.fail(ExitInputError, password.error());
 
-    const Result<QString> location = databaseLocation(cl, false);
-    if (!location)
-        return cl.fail(ExitInputError, location.error());
-    Result<std::unique_ptr<provider::ProviderDatabase>> db = provider::ProviderDatabase::open(*location);
-    if (!db)
-        return cl.fail(ExitInputError, db.error());
-    provider::PasswordHasher hasher(context.random());
-    provider::UserStore users(**db, hasher, context.clock());
+    ProviderAccounts accounts(context);
+    if (auto status = accounts.open(cl))
+        return *status;
+    provider::UserStore &users = accounts.users();
     const Result<provider::User> user
         = users.createUser(cl.positional().first(), *password, cl.value(u"email"_s));
     if (!user)
@@ -326,14 +322,10 @@ int ProviderCommand::userList(CommandContext &context, const QStringList &argume
     cl.addOption({u"json"_s, u"Print a JSON array of {\"id\", \"name\", \"email\", \"groups\"}."_s});
     if (auto status = cl.parse(arguments))
         return *status;
-    const Result<QString> location = databaseLocation(cl, false);
-    if (!location)
-        return cl.fail(ExitInputError, location.error());
-    Result<std::unique_ptr<provider::ProviderDatabase>> db = provider::ProviderDatabase::open(*location);
-    if (!db)
-        return cl.fail(ExitInputError, db.error());
-    provider::PasswordHasher hasher(context.random());
-    provider::UserStore users(**db, hasher, context.clock());
+    ProviderAccounts accounts(context);
+    if (auto status = accounts.open(cl))
+        return *status;
+    provider::UserStore &users = accounts.users();
     const Result<QList<provider::User>> list = users.listUsers();
     if (!list)
         return cl.fail(ExitInputError, list.error());
@@ -376,21 +368,43 @@ int ProviderCommand::userPasswd(CommandContext &context, const QStringList &argu
     if (password->isEmpty())
         return cl.fail(ExitInputError, u"The new password is empty; give it on standard input."_s);
 
-    const Result<QString> location = databaseLocation(cl, false);
+    ProviderAccounts accounts(context);
+    if (auto status = accounts.openForUser(cl))
+        return *status;
+    const provider::User &user = accounts.user();
+    if (const Result<void> set = accounts.users().setPassword(user.id, *password); !set)
+        return cl.fail(ExitInputError, set.error());
+    context.printLine(u"Changed the password of "_s + user.name + u'.');
+    return ExitOk;
+}
+
+ProviderAccounts::ProviderAccounts(CommandContext &context)
+    : m_hasher(context.random())
+    , m_context(context)
+{ }
+
+std::optional<int> ProviderAccounts::open(const CommandLine &cl)
+{
+    const Result<QString> location = ProviderCommand::databaseLocation(cl, false);
     if (!location)
         return cl.fail(ExitInputError, location.error());
     Result<std::unique_ptr<provider::ProviderDatabase>> db = provider::ProviderDatabase::open(*location);
     if (!db)
         return cl.fail(ExitInputError, db.error());
-    provider::PasswordHasher hasher(context.random());
-    provider::UserStore users(**db, hasher, context.clock());
-    const Result<provider::User> user = users.findUser(cl.positional().first());
+    m_db = std::move(*db);
+    m_users = std::make_unique<provider::UserStore>(*m_db, m_hasher, m_context.clock());
+    return std::nullopt;
+}
+
+std::optional<int> ProviderAccounts::openForUser(const CommandLine &cl)
+{
+    if (auto status = open(cl))
+        return status;
+    const Result<provider::User> user = m_users->findUser(cl.positional().first());
     if (!user)
         return cl.fail(ExitInputError, user.error());
-    if (const Result<void> set = users.setPassword(user->id, *password); !set)
-        return cl.fail(ExitInputError, set.error());
-    context.printLine(u"Changed the password of "_s + user->name + u'.');
-    return ExitOk;
+    m_user = *user;
+    return std::nullopt;
 }
 
 } // namespace mwauth::cli

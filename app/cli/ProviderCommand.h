@@ -3,6 +3,12 @@
 #include "CommandGroup.h"
 
 #include "common/Result.h"
+#include "provider/accounts/PasswordHasher.h"
+#include "provider/accounts/UserStore.h"
+#include "provider/db/ProviderDatabase.h"
+
+#include <memory>
+#include <optional>
 
 namespace mwauth::cli {
 
@@ -42,6 +48,31 @@ private:
     static int userAdd(CommandContext &context, const QStringList &arguments);
     static int userList(CommandContext &context, const QStringList &arguments);
     static int userPasswd(CommandContext &context, const QStringList &arguments);
+};
+
+// The provider database named by --db (ProviderCommand::databaseLocation without demo) and
+// its user store, as the `provider user` and `provider 2fa` commands use them. Each open
+// returns the exit status after reporting a failure on `cl` (ExitInputError), or
+// std::nullopt when it worked.
+class ProviderAccounts
+{
+public:
+    explicit ProviderAccounts(CommandContext &context);
+
+    // Opens the database and the user store: users().
+    std::optional<int> open(const CommandLine &cl);
+    // open(), then finds the user named by the first positional argument: user().
+    std::optional<int> openForUser(const CommandLine &cl);
+
+    provider::UserStore &users() { return *m_users; }
+    const provider::User &user() const { return m_user; }
+
+private:
+    provider::PasswordHasher m_hasher;
+    CommandContext &m_context;
+    std::unique_ptr<provider::ProviderDatabase> m_db;
+    std::unique_ptr<provider::UserStore> m_users;
+    provider::User m_user;
 };
 
 } // namespace mwauth::cli

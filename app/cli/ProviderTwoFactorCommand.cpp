@@ -27,45 +27,21 @@ const QString kTotp = u"totp"_s;
 const QString kRecoveryCodes = u"recoverycodes"_s;
 const QString kWebAuthn = u"webauthn"_s;
 
-// The provider database a command works on, its user store and the user named on the
-// command line.
-class Accounts
+// Opens --db, finds the user named on the command line and reads the user's records of
+// `module` (of every module when empty) into `records`. Returns the exit status after
+// reporting a failure, std::nullopt when all of it worked.
+std::optional<int> openUserRecords(ProviderAccounts &accounts, const CommandLine &cl, const QString &module,
+                                   QList<provider::TwoFactorRecord> &records)
 {
-public:
-    explicit Accounts(CommandContext &context)
-        : m_hasher(context.random())
-        , m_context(context)
-    { }
-
-    // Opens --db and finds the user named by the first positional argument. Returns the
-    // exit status after reporting a failure, std::nullopt when both worked.
-    std::optional<int> open(const CommandLine &cl)
-    {
-        const Result<QString> location = ProviderCommand::databaseLocation(cl, false);
-        if (!location)
-            return cl.fail(ExitInputError, location.error());
-        Result<std::unique_ptr<provider::ProviderDatabase>> db = provider::ProviderDatabase::open(*location);
-        if (!db)
-            return cl.fail(ExitInputError, db.error());
-        m_db = std::move(*db);
-        m_users = std::make_unique<provider::UserStore>(*m_db, m_hasher, m_context.clock());
-        const Result<provider::User> user = m_users->findUser(cl.positional().first());
-        if (!user)
-            return cl.fail(ExitInputError, user.error());
-        m_user = *user;
-        return std::nullopt;
-    }
-
-    provider::UserStore &users() { return *m_users; }
-    const provider::User &user() const { return m_user; }
-
-private:
-    provider::PasswordHasher m_hasher;
-    CommandContext &m_context;
-    std::unique_ptr<provider::ProviderDatabase> m_db;
-    std::unique_ptr<provider::UserStore> m_users;
-    provider::User m_user;
-};
+    if (auto status = accounts.openForUser(cl))
+        return status;
+    const Result<QList<provider::TwoFactorRecord>> read
+        = accounts.users().twoFactorRecords(accounts.user().id, module);
+    if (!read)
+        return cl.fail(ExitInputError, read.error());
+    records = *read;
+    return std::nullopt;
+}
 
 void addCommonOptions(CommandLine &cl, bool json)
 {
@@ -195,19 +171,16 @@ int ProviderTwoFactorCommand::enableTotp(CommandContext &context, const QStringL
         seed = context.random().bytes(TotpSeedBytes);
     }
 
-    Accounts accounts(context);
-    if (auto status = accounts.open(cl))
+    ProviderAccounts accounts(context);
+    QList<provider::TwoFactorRecord> existing;
+    if (auto status = openUserRecords(accounts, cl, kTotp, existing))
         return *status;
     const provider::User &user = accounts.user();
-    const Result<QList<provider::TwoFactorRecord>> existing
-        = accounts.users().twoFactorRecords(user.id, kTotp);
-    if (!existing)
-        return cl.fail(ExitInputError, existing.error());
-    if (!existing->isEmpty())
+    if (!existing.isEmpty())
         return cl.fail(
             ExitInputError,
             u"%1 already has TOTP (record %2). Remove it first with: mwauth provider 2fa disable "
-            "%3 --module totp"_s.arg(user.name, QString::number(existing->first().id), shellWord(user.name)));
+            "%3 --module totp"_s.arg(user.name, QString::number(existing.first().id), shellWord(user.name)));
 
     const QString secret = QString::fromLatin1(otp::Base32::encode(seed, false));
     otp::OtpAuthUri uri;
@@ -259,14 +232,11 @@ int ProviderTwoFactorCommand::recoveryCodes(CommandContext &context, const QStri
                 "  mwauth provider 2fa recovery-codes Carol --db provider.sqlite"_s);
     if (auto status = cl.parse(arguments, 1, 1))
         return *status;
-    Accounts accounts(context);
-    if (auto status = accounts.open(cl))
+    ProviderAccounts accounts(context);
+    QList<provider::TwoFactorRecord> old;
+    if (auto status = openUserRecords(accounts, cl, kRecoveryCodes, old))
         return *status;
     const provider::User &user = accounts.user();
-    const Result<QList<provider::TwoFactorRecord>> old
-        = accounts.users().twoFactorRecords(user.id, kRecoveryCodes);
-    if (!old)
-        return cl.fail(ExitInputError, old.error());
 
     const QStringList codes = makeRecoveryCodes(context.random());
     if (codes.size() != RecoveryCodeCount)
@@ -276,7 +246,7 @@ int ProviderTwoFactorCommand::recoveryCodes(CommandContext &context, const QStri
         user.id, kRecoveryCodes, QJsonObject {{kRecoveryCodes, QJsonArray::fromStringList(codes)}});
     if (!record)
         return cl.fail(ExitInputError, record.error());
-    for (const provider::TwoFactorRecord &previous : *old) {
+    for (const provider::TwoFactorRecord &previous : old) {
         if (const Result<void> removed = accounts.users().removeTwoFactor(user.id, previous.id); !removed)
             return cl.fail(
                 ExitInputError,
@@ -291,13 +261,13 @@ int ProviderTwoFactorCommand::recoveryCodes(CommandContext &context, const QStri
                       {{u"user"_s, user.name},
                        {u"record_id"_s, record->id},
                        {u"recovery_codes"_s, QJsonArray::fromStringList(codes)},
-                       {u"replaced_records"_s, old->size()}});
+                       {u"replaced_records"_s, old.size()}});
     } else {
         context.print(codes.join(u'\n') + u'\n');
     }
     cl.warn(u"%1 new recovery codes for %2 (record %3)%4; each works once. Keep them secret."_s.arg(
         QString::number(codes.size()), user.name, QString::number(record->id),
-        old->isEmpty() ? QString() : u", the old ones no longer work"_s));
+        old.isEmpty() ? QString() : u", the old ones no longer work"_s));
     return ExitOk;
 }
 
@@ -334,8 +304,8 @@ int ProviderTwoFactorCommand::addWebAuthn(CommandContext &context, const QString
     if (friendlyName.isEmpty() || friendlyName.size() > 100)
         return cl.usageError(u"The --name must have 1 to 100 characters."_s);
 
-    Accounts accounts(context);
-    if (auto status = accounts.open(cl))
+    ProviderAccounts accounts(context);
+    if (auto status = accounts.openForUser(cl))
         return *status;
     const provider::User &user = accounts.user();
     const Result<otp::VirtualAuthenticator> authenticator
@@ -374,22 +344,19 @@ int ProviderTwoFactorCommand::disable(CommandContext &context, const QStringList
         return cl.usageError(quoted(module) + u" is not a second-factor module; the modules are "_s + modules
                              + u'.');
 
-    Accounts accounts(context);
-    if (auto status = accounts.open(cl))
+    ProviderAccounts accounts(context);
+    QList<provider::TwoFactorRecord> records;
+    if (auto status = openUserRecords(accounts, cl, module, records))
         return *status;
     const provider::User &user = accounts.user();
-    const Result<QList<provider::TwoFactorRecord>> records
-        = accounts.users().twoFactorRecords(user.id, module);
-    if (!records)
-        return cl.fail(ExitInputError, records.error());
-    if (records->isEmpty())
+    if (records.isEmpty())
         return cl.fail(ExitInputError, u"%1 has no %2 module."_s.arg(user.name, module));
-    for (const provider::TwoFactorRecord &record : *records) {
+    for (const provider::TwoFactorRecord &record : records) {
         if (const Result<void> removed = accounts.users().removeTwoFactor(user.id, record.id); !removed)
             return cl.fail(ExitInputError, removed.error());
     }
     context.printLine(u"Removed the %1 module of %2 (%3 record%4)."_s.arg(
-        module, user.name, QString::number(records->size()), records->size() == 1 ? QString() : u"s"_s));
+        module, user.name, QString::number(records.size()), records.size() == 1 ? QString() : u"s"_s));
     return ExitOk;
 }
 
@@ -405,18 +372,16 @@ int ProviderTwoFactorCommand::list(CommandContext &context, const QStringList &a
         "(recoverycodes)}]}."_s);
     if (auto status = cl.parse(arguments, 1, 1))
         return *status;
-    Accounts accounts(context);
-    if (auto status = accounts.open(cl))
+    ProviderAccounts accounts(context);
+    QList<provider::TwoFactorRecord> records;
+    if (auto status = openUserRecords(accounts, cl, QString(), records))
         return *status;
     const provider::User &user = accounts.user();
-    const Result<QList<provider::TwoFactorRecord>> records = accounts.users().twoFactorRecords(user.id);
-    if (!records)
-        return cl.fail(ExitInputError, records.error());
 
     QStringList modules;
     QJsonArray array;
     QString lines;
-    for (const provider::TwoFactorRecord &record : *records) {
+    for (const provider::TwoFactorRecord &record : records) {
         if (!modules.contains(record.module))
             modules << record.module;
         QJsonObject entry {

@@ -27,6 +27,8 @@
 #include "otp/Otp.h"
 #include "provider/LocalProvider.h"
 
+#include "BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 #include <QCoreApplication>
@@ -40,15 +42,13 @@
 #include <QNetworkReply>
 #include <QTimer>
 
-#include <algorithm>
 #include <cstdio>
-#include <cstring>
-#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
 
 using namespace mwauth;
+using namespace mwauth::bench;
 using namespace mwauth::provider;
 
 namespace {
@@ -197,13 +197,6 @@ void BM_ClientLogin(benchmark::State &state, const CaseInfo &info)
     }
 }
 
-double processCpuMilliseconds()
-{
-    timespec now {};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
-}
-
 struct Cost
 {
     double wallMs = -1;
@@ -224,15 +217,13 @@ Cost medianCost(const CaseInfo &info, int rounds)
     for (int i = 0; i < rounds; ++i) {
         QElapsedTimer timer;
         timer.start();
-        const double cpuStart = processCpuMilliseconds();
+        const double cpuStart = cpuMilliseconds(CLOCK_PROCESS_CPUTIME_ID);
         if (const QString error = bench.login(); !error.isEmpty())
             return {-1, -1, error};
-        cpu.push_back(processCpuMilliseconds() - cpuStart);
+        cpu.push_back(cpuMilliseconds(CLOCK_PROCESS_CPUTIME_ID) - cpuStart);
         wall.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
-    std::sort(wall.begin(), wall.end());
-    std::sort(cpu.begin(), cpu.end());
-    return {wall.at(wall.size() / 2), cpu.at(cpu.size() / 2), {}};
+    return {median(wall), median(cpu), {}};
 }
 
 } // namespace
@@ -240,25 +231,10 @@ Cost medianCost(const CaseInfo &info, int rounds)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    bool quick = false;
-    std::vector<std::string> arguments {argv[0]};
-    std::vector<std::string> given;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--quick") == 0)
-            quick = true;
-        else
-            given.emplace_back(argv[i]);
-    }
-    // Defaults first: flags given on the command line come later and win.
-    arguments.emplace_back(quick ? "--benchmark_min_time=0.05" : "--benchmark_min_time=1");
-    arguments.emplace_back(quick ? "--benchmark_repetitions=1" : "--benchmark_repetitions=3");
-    arguments.insert(arguments.end(), given.begin(), given.end());
-    std::vector<char *> pointers;
-    for (std::string &argument : arguments)
-        pointers.push_back(argument.data());
-    int count = static_cast<int>(pointers.size());
-    benchmark::Initialize(&count, pointers.data());
-    if (benchmark::ReportUnrecognizedArguments(count, pointers.data()))
+    BenchCommandLine cl(argc, argv, {"--quick"});
+    const bool quick = cl.isSet("--quick");
+    if (!cl.initialize({quick ? "--benchmark_min_time=0.05" : "--benchmark_min_time=1",
+                        quick ? "--benchmark_repetitions=1" : "--benchmark_repetitions=3"}))
         return 2;
     for (const CaseInfo &info : kCases) {
         benchmark::RegisterBenchmark((std::string("BM_ClientLogin/") + info.name).c_str(), BM_ClientLogin,

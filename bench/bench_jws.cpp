@@ -19,6 +19,8 @@
 #include "jose/Jwk.h"
 #include "jose/Jws.h"
 
+#include "BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 #include <openssl/core_names.h>
@@ -33,7 +35,6 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 #include <map>
 #include <string>
@@ -41,6 +42,7 @@
 
 using namespace mwauth;
 using namespace mwauth::jose;
+using namespace mwauth::bench;
 
 namespace {
 
@@ -435,29 +437,12 @@ int printSummary(const CollectingReporter &reporter, const std::vector<Case> &ca
 
 int main(int argc, char **argv)
 {
-    bool quick = false;
-    bool enforce = false;
-    std::vector<std::string> arguments {argv[0]};
-    std::vector<std::string> given;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--quick") == 0)
-            quick = true;
-        else if (std::strcmp(argv[i], "--enforce") == 0)
-            enforce = true;
-        else
-            given.emplace_back(argv[i]);
-    }
-    // Defaults first: flags given on the command line come later and win.
-    arguments.emplace_back(quick ? "--benchmark_min_time=0.02" : "--benchmark_min_time=0.2");
-    arguments.emplace_back(quick ? "--benchmark_repetitions=3" : "--benchmark_repetitions=7");
-    arguments.emplace_back("--benchmark_enable_random_interleaving=true");
-    arguments.insert(arguments.end(), given.begin(), given.end());
-    std::vector<char *> pointers;
-    for (std::string &argument : arguments)
-        pointers.push_back(argument.data());
-    int count = static_cast<int>(pointers.size());
-    benchmark::Initialize(&count, pointers.data());
-    if (benchmark::ReportUnrecognizedArguments(count, pointers.data()))
+    BenchCommandLine cl(argc, argv, {"--quick", "--enforce"});
+    const bool quick = cl.isSet("--quick");
+    const bool enforce = cl.isSet("--enforce");
+    if (!cl.initialize({quick ? "--benchmark_min_time=0.02" : "--benchmark_min_time=0.2",
+                        quick ? "--benchmark_repetitions=3" : "--benchmark_repetitions=7",
+                        "--benchmark_enable_random_interleaving=true"}))
         return 2;
 
     const QByteArray data = signingInput();

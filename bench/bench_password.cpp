@@ -12,21 +12,21 @@
 #include "common/Random.h"
 #include "provider/accounts/PasswordHasher.h"
 
+#include "BenchSupport.h"
+
 #include <benchmark/benchmark.h>
 
 #include <openssl/evp.h>
 
 #include <QElapsedTimer>
 
-#include <algorithm>
 #include <cstdio>
-#include <cstring>
-#include <ctime>
 #include <string>
 #include <vector>
 
 using namespace mwauth;
 using namespace mwauth::provider;
+using namespace mwauth::bench;
 
 namespace {
 
@@ -86,13 +86,6 @@ void BM_Bare_PKCS5_PBKDF2_HMAC(benchmark::State &state)
 }
 BENCHMARK(BM_Bare_PKCS5_PBKDF2_HMAC)->Unit(benchmark::kMillisecond);
 
-double cpuMilliseconds()
-{
-    timespec now {};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
-}
-
 struct Cost
 {
     double wallMs = -1;
@@ -109,41 +102,24 @@ Cost medianCostPerHash(int rounds)
     for (int i = 0; i < rounds; ++i) {
         QElapsedTimer timer;
         timer.start();
-        const double cpuStart = cpuMilliseconds();
+        const double cpuStart = cpuMilliseconds(CLOCK_THREAD_CPUTIME_ID);
         const Result<QString> hash = hasher.hash(password);
-        cpu.push_back(cpuMilliseconds() - cpuStart);
+        cpu.push_back(cpuMilliseconds(CLOCK_THREAD_CPUTIME_ID) - cpuStart);
         wall.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
         if (!hash)
             return {};
     }
-    std::sort(wall.begin(), wall.end());
-    std::sort(cpu.begin(), cpu.end());
-    return {wall.at(wall.size() / 2), cpu.at(cpu.size() / 2)};
+    return {median(wall), median(cpu)};
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
-    bool quick = false;
-    std::vector<std::string> arguments {argv[0]};
-    std::vector<std::string> given;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--quick") == 0)
-            quick = true;
-        else
-            given.emplace_back(argv[i]);
-    }
-    // Defaults first: flags given on the command line come later and win.
-    arguments.emplace_back(quick ? "--benchmark_min_time=0.01" : "--benchmark_min_time=1");
-    arguments.emplace_back(quick ? "--benchmark_repetitions=1" : "--benchmark_repetitions=3");
-    arguments.insert(arguments.end(), given.begin(), given.end());
-    std::vector<char *> pointers;
-    for (std::string &argument : arguments)
-        pointers.push_back(argument.data());
-    int count = static_cast<int>(pointers.size());
-    benchmark::Initialize(&count, pointers.data());
-    if (benchmark::ReportUnrecognizedArguments(count, pointers.data()))
+    BenchCommandLine cl(argc, argv, {"--quick"});
+    const bool quick = cl.isSet("--quick");
+    if (!cl.initialize({quick ? "--benchmark_min_time=0.01" : "--benchmark_min_time=1",
+                        quick ? "--benchmark_repetitions=1" : "--benchmark_repetitions=3"}))
         return 2;
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -1,83 +1,47 @@
 #pragma once
 
-// The provider stack the page tests run against: an in-memory database and its users, a
-// session store, the login API and the login pages on a ProviderServer at a free port, with
-// the default layout ("/w" script path, wiki id "mwauthwiki"). And a small "browser" that
-// keeps cookies, sends forms and reads the pages' hidden fields.
+// What the page tests share: the provider stack (LoginTestProvider with the login pages, in
+// ProviderServer's default layout: "/w" script path, wiki id "mwauthwiki"), a small
+// "browser" that keeps cookies, sends forms and reads the pages' hidden fields, and the
+// accounts and addresses both tests use.
 //
 //   PagesTestProvider provider(clock, random);
 //   QCOMPARE(provider.open(), QString());    // database and users
 //   provider.users()->createUser(...);       // the test's accounts
 //   QCOMPARE(provider.start(), QString());   // server, API and pages
 
+#include "../login/LoginTestProvider.h"
 #include "ProviderTestSupport.h"
-#include "common/Clock.h"
-#include "common/Random.h"
 #include "http/FormCodec.h"
-#include "provider/accounts/PasswordHasher.h"
-#include "provider/accounts/UserStore.h"
-#include "provider/db/ProviderDatabase.h"
-#include "provider/login/LoginApi.h"
-#include "provider/login/LoginService.h"
-#include "provider/pages/LoginPages.h"
-#include "provider/server/ProviderServer.h"
-#include "provider/server/SessionStore.h"
+#include "otp/Base32.h"
+#include "otp/Otp.h"
 
 #include <QRegularExpression>
 #include <memory>
 
 namespace mwauth::provider::testing {
 
-class PagesTestProvider
+const QString kAlicePassword = QStringLiteral("Alice-pages-password");
+const QString kBobPassword = QStringLiteral("Bob-pages-password");
+const QByteArray kBobSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+constexpr double kStartTime = 1763868000; // 2025-11-23T03:20:00Z
+const QString kLogin = QStringLiteral("/w/index.php?title=Special:UserLogin");
+
+class PagesTestProvider : public LoginTestProvider
 {
 public:
     PagesTestProvider(const Clock &clock, Random &random)
-        : m_clock(clock)
-        , m_random(random)
-        , m_hasher(random, 1000) // cheap hashes: the tests log in often
+        : LoginTestProvider(clock, random, LoginTestProviderOptions::withPages())
     { }
-
-    QString open()
-    {
-        auto db = ProviderDatabase::open(QStringLiteral(":memory:"));
-        if (!db)
-            return db.error().toString();
-        m_db = std::move(*db);
-        m_users = std::make_unique<UserStore>(*m_db, m_hasher, m_clock);
-        return {};
-    }
-
-    QString start()
-    {
-        m_server = std::make_unique<ProviderServer>(&m_random);
-        m_server->setSessionStore(&m_sessions);
-        m_login
-            = std::make_unique<LoginService>(*m_users, *m_db, m_clock, m_random, QStringLiteral("127.0.0.1"));
-        m_api = std::make_unique<LoginApi>(*m_login, *m_users, m_clock, m_random);
-        m_api->install(*m_server);
-        m_pages = std::make_unique<LoginPages>(*m_login, *m_users, m_clock, m_random);
-        m_pages->install(*m_server);
-        const Result<void> started = m_server->start(0);
-        return started ? QString() : started.error().toString();
-    }
-
-    UserStore *users() const { return m_users.get(); }
-    ProviderServer *server() const { return m_server.get(); }
-    InMemorySessionStore &sessions() { return m_sessions; }
-
-private:
-    // Declared so that destruction runs server, pages, API, login service, sessions, users.
-    const Clock &m_clock;
-    Random &m_random;
-    PasswordHasher m_hasher;
-    std::unique_ptr<ProviderDatabase> m_db;
-    std::unique_ptr<UserStore> m_users;
-    InMemorySessionStore m_sessions;
-    std::unique_ptr<LoginService> m_login;
-    std::unique_ptr<LoginApi> m_api;
-    std::unique_ptr<LoginPages> m_pages;
-    std::unique_ptr<ProviderServer> m_server;
 };
+
+// The TOTP code (SHA1, 6 digits, 30 s) of a base32 `secret` at `at`.
+inline QString totpCodeAt(const QByteArray &secret, double at)
+{
+    otp::TotpParameters params;
+    params.secret = *otp::Base32::decode(secret);
+    return *otp::totp(params, at);
+}
 
 // A browser without JavaScript: keeps the cookies the server sets (and drops expired ones),
 // sends them back, and posts forms.
@@ -144,19 +108,7 @@ private:
                               QByteArray("application/x-www-form-urlencoded"));
         for (const auto &[name, value] : headers)
             request.setRawHeader(name, value);
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-        QSignalSpy finished(reply, &QNetworkReply::finished);
-        Reply result;
-        if (!finished.wait(10000) && !reply->isFinished()) {
-            result.error = QNetworkReply::TimeoutError;
-        } else {
-            result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            result.error = reply->error();
-            result.body = reply->readAll();
-            result.headers = reply->rawHeaderPairs();
-        }
-        reply->deleteLater();
-        return result;
+        return finishedReply(m_nam.sendCustomRequest(request, method, body));
     }
 
     const ProviderServer &m_server;

@@ -4,8 +4,6 @@
 // token, the security headers, and HTML escaping of hostile names.
 
 #include "PagesTestProvider.h"
-#include "otp/Base32.h"
-#include "otp/Otp.h"
 #include "otp/VirtualAuthenticator.h"
 #include "provider/pages/HtmlPage.h"
 #include "provider/pages/ReturnTo.h"
@@ -20,16 +18,11 @@ using namespace mwauth::provider;
 using namespace mwauth::provider::testing;
 
 namespace {
-const QString kAlicePassword = QStringLiteral("Alice-pages-password");
-const QString kBobPassword = QStringLiteral("Bob-pages-password");
 const QString kCarolPassword = QStringLiteral("Carol-pages-password");
 const QString kEvePassword = QStringLiteral("Eve-pages-password");
 const QString kDavePassword = QStringLiteral("Dave-pages-password");
 const QString kEveName = QStringLiteral("Eve \"Quote\" & 'Apos'");
-const QByteArray kBobSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const QByteArray kCarolSecret = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
-constexpr double kStartTime = 1763868000; // 2025-11-23T03:20:00Z
-const QString kLogin = QStringLiteral("/w/index.php?title=Special:UserLogin");
 const QString kLogout = QStringLiteral("/w/index.php?title=Special:UserLogout");
 } // namespace
 
@@ -39,7 +32,7 @@ class TestLoginPages : public QObject
 
 private:
     QString base() const { return m_server->baseUrl().toString(); }
-    QString totpCode(const QByteArray &secret) const;
+    QString totpCode(const QByteArray &secret) const { return totpCodeAt(secret, m_clock.nowSeconds()); }
     // GETs the login page (with `query` appended) and returns its login token.
     QString loginToken(TestBrowser &browser, const QString &query = {});
     Reply submitPassword(TestBrowser &browser, const QString &name, const QString &password,
@@ -119,13 +112,6 @@ void TestLoginPages::cleanup()
 {
     m_provider.reset();
     m_daveKey.reset();
-}
-
-QString TestLoginPages::totpCode(const QByteArray &secret) const
-{
-    otp::TotpParameters params;
-    params.secret = *otp::Base32::decode(secret);
-    return *otp::totp(params, m_clock.nowSeconds());
 }
 
 QString TestLoginPages::loginToken(TestBrowser &browser, const QString &query)

@@ -5,7 +5,6 @@
 
 #include "PagesTestProvider.h"
 #include "otp/Base32.h"
-#include "otp/Otp.h"
 #include "otp/OtpAuthUri.h"
 #include "provider/pages/OathManagePage.h"
 
@@ -18,11 +17,6 @@ using namespace mwauth::provider;
 using namespace mwauth::provider::testing;
 
 namespace {
-const QString kAlicePassword = QStringLiteral("Alice-pages-password");
-const QString kBobPassword = QStringLiteral("Bob-pages-password");
-const QByteArray kBobSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-constexpr double kStartTime = 1763868000; // 2025-11-23T03:20:00Z
-const QString kLogin = QStringLiteral("/w/index.php?title=Special:UserLogin");
 const QString kManage = QStringLiteral("/w/index.php?title=Special:OATHManage");
 } // namespace
 
@@ -32,7 +26,6 @@ class TestOathManagePage : public QObject
 
 private:
     QString base() const { return m_server->baseUrl().toString(); }
-    static QString totpCode(const QByteArray &secret, double at);
     // Logs in through Special:UserLogin (with Bob's TOTP step when he is asked).
     void logIn(TestBrowser &browser, const QString &name, const QString &password);
     QList<TwoFactorRecord> records(qint64 userId, const QString &module = {}) const;
@@ -82,13 +75,6 @@ void TestOathManagePage::cleanup()
     m_provider.reset();
 }
 
-QString TestOathManagePage::totpCode(const QByteArray &secret, double at)
-{
-    otp::TotpParameters params;
-    params.secret = *otp::Base32::decode(secret);
-    return *otp::totp(params, at);
-}
-
 void TestOathManagePage::logIn(TestBrowser &browser, const QString &name, const QString &password)
 {
     const Reply form = browser.get(kLogin);
@@ -98,7 +84,7 @@ void TestOathManagePage::logIn(TestBrowser &browser, const QString &name, const 
     if (reply.status == 200 && reply.body.contains("name=\"OATHToken\""))
         reply = browser.post(
             kLogin,
-            {{"OATHToken", totpCode(kBobSecret, m_clock.nowSeconds()).toUtf8()}, {"wpLoginToken", token}});
+            {{"OATHToken", totpCodeAt(kBobSecret, m_clock.nowSeconds()).toUtf8()}, {"wpLoginToken", token}});
     QCOMPARE(reply.status, 302);
     QCOMPARE(browser.apiUserName(), name);
 }
@@ -182,7 +168,7 @@ void TestOathManagePage::disableNeedsTokenAndRecentLogin()
     QVERIFY(step.body.contains("name=\"OATHToken\""));
     QVERIFY(!step.body.contains("value=\"recoverycodes\"")); // no recovery codes for a reauthentication
     const Reply back = browser.post(kLogin,
-                                    {{"OATHToken", totpCode(kBobSecret, m_clock.nowSeconds()).toUtf8()},
+                                    {{"OATHToken", totpCodeAt(kBobSecret, m_clock.nowSeconds()).toUtf8()},
                                      {"wpLoginToken", loginToken},
                                      {"returnto", "Special:OATHManage"}});
     QCOMPARE(back.status, 302);
@@ -227,7 +213,7 @@ void TestOathManagePage::enablingTotpNeedsTheRightCode()
     QVERIFY(setup.body.contains(QByteArray(secret.first(4) + ' ' + secret.sliced(4, 4))));
     QVERIFY(records(m_aliceId).isEmpty()); // nothing stored before the confirmation
 
-    const QString right = totpCode(secret, m_clock.nowSeconds());
+    const QString right = totpCodeAt(secret, m_clock.nowSeconds());
     const QByteArray wrong = right == u"123456" ? "654321" : "123456";
     const Reply refused
         = browser.post(kManage, {{"wpAction", "confirm-totp"}, {"OATHToken", wrong}, {"wpEditToken", token}});

@@ -112,6 +112,24 @@ inline void registerEchoServices(ProviderServer &server)
                         [](const IndexRequest &request) { return echo(u"index-authorize"_qs, request); });
 }
 
+// Waits for `reply` to finish (at most 10 s, QSignalSpy: no sleeps) and reads it into a
+// Reply (error TimeoutError when it did not finish); `reply` is deleted later.
+inline Reply finishedReply(QNetworkReply *reply)
+{
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    Reply result;
+    if (!finished.wait(10000) && !reply->isFinished()) {
+        result.error = QNetworkReply::TimeoutError;
+    } else {
+        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        result.error = reply->error();
+        result.body = reply->readAll();
+        result.headers = reply->rawHeaderPairs();
+    }
+    reply->deleteLater();
+    return result;
+}
+
 // A QNetworkAccessManager without a cookie jar (tests send cookies explicitly) and a
 // blocking-free wait on each reply (QSignalSpy, no sleeps).
 class TestHttpClient
@@ -128,19 +146,7 @@ public:
             request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
         for (const auto &[name, value] : headers)
             request.setRawHeader(name, value);
-        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
-        QSignalSpy finished(reply, &QNetworkReply::finished);
-        Reply result;
-        if (!finished.wait(10000) && !reply->isFinished()) {
-            result.error = QNetworkReply::TimeoutError;
-        } else {
-            result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            result.error = reply->error();
-            result.body = reply->readAll();
-            result.headers = reply->rawHeaderPairs();
-        }
-        reply->deleteLater();
-        return result;
+        return finishedReply(m_nam.sendCustomRequest(request, method, body));
     }
 
 private:

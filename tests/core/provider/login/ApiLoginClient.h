@@ -4,9 +4,9 @@
 // own session cookie (oathwiki_session, as LoginTestProvider lays out the wiki) and the login
 // token of its current login; ApiLoginClient sends for a session and keeps its cookie.
 //
-//   ApiLoginClient api(*provider.server());
+//   ApiLoginClient api(*provider.server(), password);
 //   ApiSession browser;
-//   QJsonObject step = api.begin(browser, u"Bob"_qs, password);   // token + clientlogin
+//   QJsonObject step = api.begin(browser, u"Bob"_qs);             // token + clientlogin
 //   step = api.continueWith(browser, u"OATHToken=123456"_qs);     // logincontinue
 //   requestIds(step), requestById(step, id)                       // the "requests" array
 
@@ -53,8 +53,10 @@ inline QJsonObject requestById(const QJsonObject &result, const QString &id)
 class ApiLoginClient
 {
 public:
-    explicit ApiLoginClient(const ProviderServer &server)
+    // `password`: the one begin() logs in with (the tests give every user the same).
+    explicit ApiLoginClient(const ProviderServer &server, const QString &password = {})
         : m_server(server)
+        , m_password(password)
     { }
 
     // GET /api.php?<query>.
@@ -72,13 +74,13 @@ public:
 
     // Fetches a login token and starts a clientlogin (formatversion 2) with the password;
     // the answer's "clientlogin" object.
-    QJsonObject begin(ApiSession &session, const QString &user, const QString &password)
+    QJsonObject begin(ApiSession &session, const QString &user)
     {
         const Reply tokens
             = get(session, u"action=query&meta=tokens&type=login&format=json&formatversion=2"_qs);
         session.loginToken = tokens.json()[u"query"_qs][u"tokens"_qs][u"logintoken"_qs].toString();
         const Reply reply = post(session, u"action=clientlogin&format=json&formatversion=2"_qs,
-                                 u"username="_qs + user + u"&password="_qs + percentEncoded(password)
+                                 u"username="_qs + user + u"&password="_qs + percentEncoded(m_password)
                                      + u"&loginreturnurl=http%3A%2F%2F127.0.0.1%2F&logintoken="_qs
                                      + percentEncoded(session.loginToken));
         return reply.json().value(u"clientlogin"_qs).toObject();
@@ -110,6 +112,7 @@ private:
     }
 
     const ProviderServer &m_server;
+    const QString m_password;
     TestHttpClient m_http;
 };
 

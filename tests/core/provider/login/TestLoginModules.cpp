@@ -40,13 +40,6 @@ class TestLoginModules : public QObject
 private:
     using Client = ApiSession;
 
-    // Starts a login with the password; the answer of the first step.
-    QJsonObject begin(Client &client, const QString &user) { return m_api->begin(client, user, kPassword); }
-    // A logincontinue with `fields` ("name=value&..."); its "clientlogin" object.
-    QJsonObject continueWith(Client &client, const QString &fields)
-    {
-        return m_api->continueWith(client, fields);
-    }
     QString totpCode() const;
     QStringList storedCodes(qint64 userId) const;
 
@@ -118,7 +111,7 @@ void TestLoginModules::init()
 
     QCOMPARE(m_provider->start(), QString());
     m_server = m_provider->server();
-    m_api = std::make_unique<ApiLoginClient>(*m_server);
+    m_api = std::make_unique<ApiLoginClient>(*m_server, kPassword);
 }
 
 void TestLoginModules::cleanup()
@@ -159,7 +152,7 @@ void TestLoginModules::firstStepOffersModules()
     QFETCH(QStringList, allowedModules);
 
     Client client;
-    const QJsonObject result = begin(client, user);
+    const QJsonObject result = m_api->begin(client, user);
     QCOMPARE(result.value(u"status"_qs).toString(), status);
     QCOMPARE(result.value(u"messagecode"_qs).toString(), messagecode);
     QCOMPARE(requestIds(result), requests);
@@ -226,8 +219,8 @@ void TestLoginModules::newModuleSwitchesOrFails()
     QFETCH(QString, currentModule);
 
     Client client;
-    QCOMPARE(begin(client, user).value(u"status"_qs).toString(), u"UI"_qs);
-    const QJsonObject result = continueWith(client, QString(fields).replace(u"@totp"_qs, totpCode()));
+    QCOMPARE(m_api->begin(client, user).value(u"status"_qs).toString(), u"UI"_qs);
+    const QJsonObject result = m_api->continueWith(client, QString(fields).replace(u"@totp"_qs, totpCode()));
     QCOMPARE(result.value(u"status"_qs).toString(), status);
     QCOMPARE(result.value(u"messagecode"_qs).toString(), messagecode);
     QVERIFY(status != u"UI" || !result.value(u"message"_qs).toString().isEmpty());
@@ -239,8 +232,9 @@ void TestLoginModules::newModuleSwitchesOrFails()
     if (status == u"FAIL") {
         QCOMPARE(result.value(u"message"_qs).toString(), u"Invalid request."_qs);
         // The failed login is over: a further continue is not in progress.
-        QCOMPARE(continueWith(client, u"OATHToken="_qs + totpCode()).value(u"messagecode"_qs).toString(),
-                 u"authmanager-authn-not-in-progress"_qs);
+        QCOMPARE(
+            m_api->continueWith(client, u"OATHToken="_qs + totpCode()).value(u"messagecode"_qs).toString(),
+            u"authmanager-authn-not-in-progress"_qs);
     }
 }
 
@@ -278,12 +272,13 @@ void TestLoginModules::recoveryCodeChecks()
     QFETCH(QStringList, codesAfter);
 
     Client client;
-    QCOMPARE(begin(client, user).value(u"status"_qs).toString(), u"UI"_qs);
+    QCOMPARE(m_api->begin(client, user).value(u"status"_qs).toString(), u"UI"_qs);
     if (switchFirst)
-        QCOMPARE(requestIds(continueWith(client, u"newModule=recoverycodes"_qs)).value(0), kRecoveryRequest);
+        QCOMPARE(requestIds(m_api->continueWith(client, u"newModule=recoverycodes"_qs)).value(0),
+                 kRecoveryRequest);
     // Without switching, Carol's code goes in the TOTP field (what a TOTP-only client would do).
     const QString field = switchFirst || user == u"Dave" ? u"RecoveryCode="_qs : u"OATHToken="_qs;
-    const QJsonObject result = continueWith(client, field + percentEncoded(code));
+    const QJsonObject result = m_api->continueWith(client, field + percentEncoded(code));
     QCOMPARE(result.value(u"status"_qs).toString(), status);
     if (status == u"UI")
         QCOMPARE(result.value(u"messagecode"_qs).toString(), u"oathauth-login-failed"_qs);
@@ -296,20 +291,22 @@ void TestLoginModules::recoveryCodeWorksOnce()
 {
     const QString used = kCarolCodes.at(2);
     Client first;
-    QCOMPARE(begin(first, u"Carol"_qs).value(u"status"_qs).toString(), u"UI"_qs);
-    continueWith(first, u"newModule=recoverycodes"_qs);
-    QCOMPARE(continueWith(first, u"RecoveryCode="_qs + used).value(u"status"_qs).toString(), u"PASS"_qs);
+    QCOMPARE(m_api->begin(first, u"Carol"_qs).value(u"status"_qs).toString(), u"UI"_qs);
+    m_api->continueWith(first, u"newModule=recoverycodes"_qs);
+    QCOMPARE(m_api->continueWith(first, u"RecoveryCode="_qs + used).value(u"status"_qs).toString(),
+             u"PASS"_qs);
 
     Client second;
-    QCOMPARE(begin(second, u"Carol"_qs).value(u"status"_qs).toString(), u"UI"_qs);
-    continueWith(second, u"newModule=recoverycodes"_qs);
-    const QJsonObject again = continueWith(second, u"RecoveryCode="_qs + used);
+    QCOMPARE(m_api->begin(second, u"Carol"_qs).value(u"status"_qs).toString(), u"UI"_qs);
+    m_api->continueWith(second, u"newModule=recoverycodes"_qs);
+    const QJsonObject again = m_api->continueWith(second, u"RecoveryCode="_qs + used);
     QCOMPARE(again.value(u"status"_qs).toString(), u"UI"_qs);
     QCOMPARE(again.value(u"messagecode"_qs).toString(), u"oathauth-login-failed"_qs);
     QCOMPARE(requestIds(again), (QStringList {kRecoveryRequest, kSelectRequest}));
     // Another unused code still works in the same login.
-    QCOMPARE(continueWith(second, u"RecoveryCode="_qs + kCarolCodes.at(0)).value(u"status"_qs).toString(),
-             u"PASS"_qs);
+    QCOMPARE(
+        m_api->continueWith(second, u"RecoveryCode="_qs + kCarolCodes.at(0)).value(u"status"_qs).toString(),
+        u"PASS"_qs);
     QCOMPARE(storedCodes(m_byName[u"Carol"_qs].id), QStringList {kCarolCodes.at(1)});
 }
 

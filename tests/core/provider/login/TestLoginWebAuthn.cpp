@@ -48,11 +48,6 @@ class TestLoginWebAuthn : public QObject
 private:
     using Client = ApiSession;
 
-    QJsonObject begin(Client &client, const QString &user) { return m_api->begin(client, user, kPassword); }
-    QJsonObject continueWith(Client &client, const QString &fields)
-    {
-        return m_api->continueWith(client, fields);
-    }
     QJsonObject authManagerInfo(Client &client);
     static QByteArray authInfo(const QJsonObject &result);
     QString origin() const { return m_server->baseUrl().toString(); }
@@ -147,7 +142,7 @@ void TestLoginWebAuthn::init()
                 .ok());
     QCOMPARE(m_provider->start(), QString());
     m_server = m_provider->server();
-    m_api = std::make_unique<ApiLoginClient>(*m_server);
+    m_api = std::make_unique<ApiLoginClient>(*m_server, kPassword);
 }
 
 void TestLoginWebAuthn::cleanup()
@@ -164,7 +159,7 @@ void TestLoginWebAuthn::cleanup()
 void TestLoginWebAuthn::webAuthnOnlyUserIsAskedForTheKey()
 {
     Client client;
-    const QJsonObject step = begin(client, u"Dave"_qs);
+    const QJsonObject step = m_api->begin(client, u"Dave"_qs);
     QCOMPARE(step[u"status"_qs].toString(), u"UI"_qs);
     QCOMPARE(requestIds(step), QStringList {kWebAuthnRequest}); // one module: no select request
     const QJsonObject fields = requestById(step, kWebAuthnRequest)[u"fields"_qs].toObject();
@@ -179,7 +174,7 @@ void TestLoginWebAuthn::webAuthnOnlyUserIsAskedForTheKey()
 
     // Each request gets its own challenge.
     Client other;
-    const auto second = otp::WebAuthnRequestOptions::fromJson(authInfo(begin(other, u"Dave"_qs)));
+    const auto second = otp::WebAuthnRequestOptions::fromJson(authInfo(m_api->begin(other, u"Dave"_qs)));
     QVERIFY(second.ok());
     QVERIFY(second->challenge != options->challenge);
 }
@@ -187,10 +182,10 @@ void TestLoginWebAuthn::webAuthnOnlyUserIsAskedForTheKey()
 void TestLoginWebAuthn::goodAssertionPasses()
 {
     Client client;
-    const QJsonObject step = begin(client, u"Dave"_qs);
+    const QJsonObject step = m_api->begin(client, u"Dave"_qs);
     const auto credential = m_daveKey->answer(authInfo(step), origin());
     QVERIFY2(credential.ok(), credential.ok() ? "" : qPrintable(credential.error().message()));
-    const QJsonObject result = continueWith(client, u"credential="_qs + encoded(*credential));
+    const QJsonObject result = m_api->continueWith(client, u"credential="_qs + encoded(*credential));
     QCOMPARE(result[u"status"_qs].toString(), u"PASS"_qs);
     QCOMPARE(result[u"username"_qs].toString(), u"Dave"_qs);
     QCOMPARE(storedSignCount(u"Dave"_qs), m_daveKey->signCount());
@@ -213,7 +208,7 @@ void TestLoginWebAuthn::refusedAssertions()
 {
     QFETCH(QString, attack);
     Client client;
-    const QJsonObject step = begin(client, u"Dave"_qs);
+    const QJsonObject step = m_api->begin(client, u"Dave"_qs);
     const QByteArray info = authInfo(step);
     QByteArray credential;
     if (attack == u"forged") {
@@ -226,7 +221,7 @@ void TestLoginWebAuthn::refusedAssertions()
         credential = parsed->toJson();
     } else if (attack == u"challenge") {
         Client other;
-        auto answered = m_daveKey->answer(authInfo(begin(other, u"Dave"_qs)), origin());
+        auto answered = m_daveKey->answer(authInfo(m_api->begin(other, u"Dave"_qs)), origin());
         QVERIFY(answered.ok());
         credential = *answered;
     } else if (attack == u"origin") {
@@ -237,10 +232,11 @@ void TestLoginWebAuthn::refusedAssertions()
         // A copy of the key answers first (and logs in); the original, now behind, follows.
         otp::VirtualAuthenticator clone = *m_daveKey;
         Client first;
-        auto cloneAnswer = clone.answer(authInfo(begin(first, u"Dave"_qs)), origin());
+        auto cloneAnswer = clone.answer(authInfo(m_api->begin(first, u"Dave"_qs)), origin());
         QVERIFY(cloneAnswer.ok());
-        QCOMPARE(continueWith(first, u"credential="_qs + encoded(*cloneAnswer))[u"status"_qs].toString(),
-                 u"PASS"_qs);
+        QCOMPARE(
+            m_api->continueWith(first, u"credential="_qs + encoded(*cloneAnswer))[u"status"_qs].toString(),
+            u"PASS"_qs);
         auto answered = m_daveKey->answer(info, origin());
         QVERIFY(answered.ok());
         QCOMPARE(m_daveKey->signCount(), clone.signCount()); // same counter as the stored one
@@ -257,7 +253,7 @@ void TestLoginWebAuthn::refusedAssertions()
         credential = "{\"id\": ";
     }
     const quint32 before = storedSignCount(u"Dave"_qs);
-    const QJsonObject result = continueWith(client, u"credential="_qs + encoded(credential));
+    const QJsonObject result = m_api->continueWith(client, u"credential="_qs + encoded(credential));
     QCOMPARE(result[u"status"_qs].toString(), u"UI"_qs);
     QCOMPARE(result[u"messagecode"_qs].toString(), u"oathauth-login-failed"_qs);
     QCOMPARE(storedSignCount(u"Dave"_qs), before);
@@ -270,17 +266,18 @@ void TestLoginWebAuthn::refusedAssertions()
     // (For the clone this is the original's next answer: its counter is ahead again.)
     auto good = m_daveKey->answer(fresh, origin());
     QVERIFY(good.ok());
-    QCOMPARE(continueWith(client, u"credential="_qs + encoded(*good))[u"status"_qs].toString(), u"PASS"_qs);
+    QCOMPARE(m_api->continueWith(client, u"credential="_qs + encoded(*good))[u"status"_qs].toString(),
+             u"PASS"_qs);
 }
 
 void TestLoginWebAuthn::challengeExpires()
 {
     Client client;
-    const QJsonObject step = begin(client, u"Dave"_qs);
+    const QJsonObject step = m_api->begin(client, u"Dave"_qs);
     m_clock.advance(61); // the auth_info's timeout is 60 s
     auto answered = m_daveKey->answer(authInfo(step), origin());
     QVERIFY(answered.ok());
-    const QJsonObject result = continueWith(client, u"credential="_qs + encoded(*answered));
+    const QJsonObject result = m_api->continueWith(client, u"credential="_qs + encoded(*answered));
     QCOMPARE(result[u"status"_qs].toString(), u"UI"_qs);
     QCOMPARE(result[u"messagecode"_qs].toString(), u"oathauth-login-failed"_qs);
 }
@@ -288,15 +285,15 @@ void TestLoginWebAuthn::challengeExpires()
 void TestLoginWebAuthn::aPassingAssertionCannotBeReplayed()
 {
     Client client;
-    auto answered = m_daveKey->answer(authInfo(begin(client, u"Dave"_qs)), origin());
+    auto answered = m_daveKey->answer(authInfo(m_api->begin(client, u"Dave"_qs)), origin());
     QVERIFY(answered.ok());
-    QCOMPARE(continueWith(client, u"credential="_qs + encoded(*answered))[u"status"_qs].toString(),
+    QCOMPARE(m_api->continueWith(client, u"credential="_qs + encoded(*answered))[u"status"_qs].toString(),
              u"PASS"_qs);
 
     // A thief who saw that credential JSON replays it in a login of their own.
     Client thief;
-    QCOMPARE(begin(thief, u"Dave"_qs)[u"status"_qs].toString(), u"UI"_qs);
-    const QJsonObject result = continueWith(thief, u"credential="_qs + encoded(*answered));
+    QCOMPARE(m_api->begin(thief, u"Dave"_qs)[u"status"_qs].toString(), u"UI"_qs);
+    const QJsonObject result = m_api->continueWith(thief, u"credential="_qs + encoded(*answered));
     QCOMPARE(result[u"status"_qs].toString(), u"UI"_qs);
     QCOMPARE(result[u"messagecode"_qs].toString(), u"oathauth-login-failed"_qs);
 }
@@ -304,23 +301,23 @@ void TestLoginWebAuthn::aPassingAssertionCannotBeReplayed()
 void TestLoginWebAuthn::switchingToWebAuthn()
 {
     Client client;
-    const QJsonObject step = begin(client, u"Carol"_qs);
+    const QJsonObject step = m_api->begin(client, u"Carol"_qs);
     QCOMPARE(requestIds(step), (QStringList {kTotpRequest, kSelectRequest})); // API: TOTP first
     const QJsonObject select = requestById(step, kSelectRequest);
     QCOMPARE(select[u"metadata"_qs][u"allowedModules"_qs].toArray(),
              (QJsonArray {u"totp"_qs, u"webauthn"_qs, u"recoverycodes"_qs}));
 
-    const QJsonObject switched = continueWith(client, u"newModule=webauthn"_qs);
+    const QJsonObject switched = m_api->continueWith(client, u"newModule=webauthn"_qs);
     QCOMPARE(switched[u"status"_qs].toString(), u"UI"_qs);
     QCOMPARE(requestIds(switched), (QStringList {kWebAuthnRequest, kSelectRequest}));
     QCOMPARE(requestById(switched, kSelectRequest)[u"metadata"_qs][u"currentModule"_qs].toString(),
              u"webauthn"_qs);
     // The WebAuthn step takes no TOTP code.
-    const QJsonObject withCode = continueWith(client, u"OATHToken="_qs + totpCode());
+    const QJsonObject withCode = m_api->continueWith(client, u"OATHToken="_qs + totpCode());
     QCOMPARE(withCode[u"messagecode"_qs].toString(), u"oathauth-login-failed"_qs);
     auto answered = m_carolKey->answer(authInfo(withCode), origin());
     QVERIFY(answered.ok());
-    const QJsonObject result = continueWith(client, u"credential="_qs + encoded(*answered));
+    const QJsonObject result = m_api->continueWith(client, u"credential="_qs + encoded(*answered));
     QCOMPARE(result[u"status"_qs].toString(), u"PASS"_qs);
     QCOMPARE(result[u"username"_qs].toString(), u"Carol"_qs);
 }
@@ -335,7 +332,7 @@ void TestLoginWebAuthn::securityLevelAndItsExpiry()
              (QStringList {u"canauthenticatenow"_qs, u"cancreateaccounts"_qs, u"canlinkaccounts"_qs,
                            u"securitysensitiveoperationstatus"_qs}));
 
-    QCOMPARE(begin(client, u"Alice"_qs)[u"status"_qs].toString(), u"PASS"_qs);
+    QCOMPARE(m_api->begin(client, u"Alice"_qs)[u"status"_qs].toString(), u"PASS"_qs);
     const QString loginTime
         = QDateTime::fromSecsSinceEpoch(qint64(kStartTime) + 300, Qt::UTC).toString(Qt::ISODate);
     info = authManagerInfo(client);
@@ -358,7 +355,7 @@ void TestLoginWebAuthn::securityLevelAndItsExpiry()
 
     // Reauthenticating in place (clientlogin while logged in) raises the level again.
     m_clock.advance(99);
-    QCOMPARE(begin(client, u"Alice"_qs)[u"status"_qs].toString(), u"PASS"_qs);
+    QCOMPARE(m_api->begin(client, u"Alice"_qs)[u"status"_qs].toString(), u"PASS"_qs);
     info = authManagerInfo(client);
     QCOMPARE(info[u"securitysensitiveoperationstatus"_qs].toString(), u"ok"_qs);
     QCOMPARE(info[u"x-mwauth-elevatedsecurityexpiry"_qs].toString(),
@@ -368,15 +365,15 @@ void TestLoginWebAuthn::securityLevelAndItsExpiry()
 void TestLoginWebAuthn::reauthenticationDoesNotOfferRecoveryCodes()
 {
     Client client;
-    QCOMPARE(begin(client, u"Carol"_qs)[u"status"_qs].toString(), u"UI"_qs);
-    QCOMPARE(continueWith(client, u"OATHToken="_qs + totpCode())[u"status"_qs].toString(), u"PASS"_qs);
+    QCOMPARE(m_api->begin(client, u"Carol"_qs)[u"status"_qs].toString(), u"UI"_qs);
+    QCOMPARE(m_api->continueWith(client, u"OATHToken="_qs + totpCode())[u"status"_qs].toString(), u"PASS"_qs);
 
     m_clock.advance(400);
-    const QJsonObject step = begin(client, u"Carol"_qs);
+    const QJsonObject step = m_api->begin(client, u"Carol"_qs);
     QCOMPARE(step[u"status"_qs].toString(), u"UI"_qs);
     QCOMPARE(requestById(step, kSelectRequest)[u"metadata"_qs][u"allowedModules"_qs].toArray(),
              (QJsonArray {u"totp"_qs, u"webauthn"_qs}));
-    const QJsonObject refused = continueWith(client, u"newModule=recoverycodes"_qs);
+    const QJsonObject refused = m_api->continueWith(client, u"newModule=recoverycodes"_qs);
     QCOMPARE(refused[u"status"_qs].toString(), u"FAIL"_qs);
     QCOMPARE(refused[u"messagecode"_qs].toString(), u"oathauth-invalidrequest"_qs);
     // The refused reauthentication left the earlier login in place, at a lapsed level.

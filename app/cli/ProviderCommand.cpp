@@ -48,7 +48,8 @@ QString serveText(const provider::LocalProvider &provider, const QString &databa
                    "  Base:     "_s
         + urlText(provider.baseUrl()) + u"\n  API:      "_s + urlText(provider.apiUrl()) + u"\n  REST:     "_s
         + urlText(provider.restUrl()) + u"\n  Index:    "_s + urlText(provider.indexUrl())
-        + u"\n  Issuer:   "_s + urlText(provider.issuer()) + u"\n  Database: "_s + database + u'\n';
+        + u"\n  Issuer:   "_s + urlText(provider.issuer()) + u"\n  Login:    "_s
+        + urlText(provider.indexUrl()) + u"?title=Special:UserLogin\n  Database: "_s + database + u'\n';
     if (provider.demoAccounts().isEmpty())
         return text;
     text += u"\nDemo accounts (demo secrets, printed on purpose):\n"_s;
@@ -63,7 +64,7 @@ QString serveText(const provider::LocalProvider &provider, const QString &databa
             text += u"    Recovery codes: "_s + account.recoveryCodes.join(u' ') + u'\n';
         if (account.modules.contains(u"webauthn"_s)) {
             text += account.webAuthnCredential.isEmpty()
-                ? u"    WebAuthn: registered in an earlier run (its private key is not kept).\n"_s
+                ? u"    WebAuthn: the demo key is no longer registered (replaced with another key).\n"_s
                 : u"    WebAuthn credential (private): "_s + QString::fromUtf8(account.webAuthnCredential)
                     + u'\n';
         }
@@ -213,7 +214,8 @@ int ProviderCommand::serve(CommandContext &context, const QStringList &arguments
                 "                          recovery codes CAROL-DEMO-RC-01 ... CAROL-DEMO-RC-10\n"
                 "  Dave   Dave-pass-demo   WebAuthn only\n"
                 "  Admin  Admin-pass-demo  TOTP ADMINDEMOTOTPSECRETADMINDEMO2345; groups sysop, bureaucrat\n"
-                "WebAuthn keys are new for each database; their private JSON is printed when made.\n"
+                "Carol's and Dave's WebAuthn keys are fixed demo keys; serve prints their private\n"
+                "credential JSON every time (at the signature counter the database holds).\n"
                 "Example:\n"
                 "  mwauth provider serve --port 8089 --demo"_s);
     if (auto status = cl.parse(arguments))

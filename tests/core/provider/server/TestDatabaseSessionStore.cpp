@@ -4,12 +4,9 @@
 
 #include <QDateTime>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
-#ifdef MWAUTH_TEST_POSTGRES
-#include "../PostgresTestServer.h"
-#endif
+#include "../TestDatabase.h"
 
 #include <limits>
 #include <memory>
@@ -133,8 +130,6 @@ private slots:
     void databaseErrors();
 
 private:
-    QString newLocation();
-    std::unique_ptr<ProviderDatabase> openAt(const QString &location);
     std::optional<Row> row(const QByteArray &id)
     {
         return storedRow(*m_db, DatabaseSessionStore::storedId(id));
@@ -146,62 +141,22 @@ private:
     FixedClock m_clock {Start};
     QString m_location;
     std::unique_ptr<ProviderDatabase> m_db;
-    int m_databaseCount = 0;
-#ifdef MWAUTH_TEST_POSTGRES
-    PostgresTestServer m_server;
-#else
-    QTemporaryDir m_dir;
-#endif
+    TestDatabase m_databases {QStringLiteral("sessions")};
 };
 
 void TestDatabaseSessionStore::initTestCase()
 {
-#ifdef MWAUTH_TEST_POSTGRES
-    const QString error = m_server.start();
-    if (!error.isEmpty())
-        QFAIL(qPrintable(QStringLiteral("The throwaway PostgreSQL server could not be started: ") + error));
-#else
-    QVERIFY(m_dir.isValid());
-#endif
-}
-
-QString TestDatabaseSessionStore::newLocation()
-{
-    ++m_databaseCount;
-#ifdef MWAUTH_TEST_POSTGRES
-    QString error;
-    const QString url
-        = m_server.createDatabase(QStringLiteral("mwauth_sessions_%1").arg(m_databaseCount), &error);
-    if (!error.isEmpty())
-        qWarning("%s", qPrintable(error));
-    return url;
-#else
-    return m_dir.filePath(QStringLiteral("sessions-%1.sqlite").arg(m_databaseCount));
-#endif
-}
-
-std::unique_ptr<ProviderDatabase> TestDatabaseSessionStore::openAt(const QString &location)
-{
-    auto db = ProviderDatabase::open(location);
-    if (!db) {
-        qWarning("%s", qPrintable(db.error().toString()));
-        return nullptr;
-    }
-    return std::move(*db);
+    QVERIFY2(m_databases.start(), qPrintable(m_databases.errorString()));
 }
 
 void TestDatabaseSessionStore::init()
 {
     m_clock.set(Start);
-    m_location = newLocation();
+    m_location = m_databases.newLocation();
     QVERIFY(!m_location.isEmpty());
-    m_db = openAt(m_location);
+    m_db = TestDatabase::open(m_location);
     QVERIFY(m_db);
-#ifdef MWAUTH_TEST_POSTGRES
-    QCOMPARE(m_db->dialect(), SqlDialect::Postgres);
-#else
-    QCOMPARE(m_db->dialect(), SqlDialect::Sqlite);
-#endif
+    QCOMPARE(m_db->dialect(), TestDatabase::dialect());
 }
 
 void TestDatabaseSessionStore::cleanup()
@@ -211,9 +166,7 @@ void TestDatabaseSessionStore::cleanup()
 
 void TestDatabaseSessionStore::cleanupTestCase()
 {
-#ifdef MWAUTH_TEST_POSTGRES
-    m_server.stop();
-#endif
+    m_databases.stop();
 }
 
 void TestDatabaseSessionStore::roundTrip_data()
@@ -538,7 +491,7 @@ void TestDatabaseSessionStore::savingOverExpiredRowStartsAgain()
 void TestDatabaseSessionStore::sharedBetweenStores()
 {
     // Two provider instances on one database, each with its own connection.
-    std::unique_ptr<ProviderDatabase> other = openAt(m_location);
+    std::unique_ptr<ProviderDatabase> other = TestDatabase::open(m_location);
     QVERIFY(other);
     DatabaseSessionStore first(*m_db, m_clock);
     DatabaseSessionStore second(*other, m_clock);
@@ -567,7 +520,7 @@ void TestDatabaseSessionStore::persistsAcrossReopen()
     }
     m_db.reset();
     m_clock.advance(1800); // the provider restarts half an hour later
-    m_db = openAt(m_location);
+    m_db = TestDatabase::open(m_location);
     QVERIFY(m_db);
     DatabaseSessionStore store(*m_db, m_clock);
     const auto loaded = store.load(kSessionA);

@@ -49,6 +49,8 @@ private slots:
     void demoKeysFollowTheStoredCounter();
 
 private:
+    static LocalProviderOptions demoOnFile(const QTemporaryDir &dir);
+
     FixedClock m_clock {1700000000};
     SystemRandom m_random;
     PasswordHasher m_hasher {m_random, 1000};
@@ -409,14 +411,21 @@ void TestLocalProvider::badOptions()
     QVERIFY(provider.database() == nullptr);
 }
 
-void TestLocalProvider::demoOnFileDatabase()
+// Demo data on a SQLite file in `dir`, with cheap password hashes.
+LocalProviderOptions TestLocalProvider::demoOnFile(const QTemporaryDir &dir)
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
     LocalProviderOptions options;
     options.database = dir.filePath(u"provider.sqlite"_s);
     options.demo = true;
     options.passwordIterations = 1000;
+    return options;
+}
+
+void TestLocalProvider::demoOnFileDatabase()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const LocalProviderOptions options = demoOnFile(dir);
     {
         LocalProvider first(m_clock, m_random);
         QVERIFY(first.start(options).ok());
@@ -440,10 +449,7 @@ void TestLocalProvider::sessionsSurviveARestart()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    LocalProviderOptions options;
-    options.database = dir.filePath(u"provider.sqlite"_s);
-    options.demo = true;
-    options.passwordIterations = 1000;
+    const LocalProviderOptions options = demoOnFile(dir);
     QNetworkAccessManager network;
     network.setProxy(QNetworkProxy::NoProxy);
     QByteArray sessionCookie;

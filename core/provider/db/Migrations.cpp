@@ -78,6 +78,96 @@ Migration version2()
     return m;
 }
 
+// Version 3: OAuth. MediaWiki's three tables with their column names
+// (reference/mediawiki-oauth.md section 5; MediaWiki timestamps as TEXT "YYYYMMDDHHMMSS"),
+// two columns of ours (oarc_trusted: an admin skips consent for the client; oaat_client_id:
+// which client a token went to, also for client_credentials tokens, whose acceptance id is 0),
+// oauth_cache for what MediaWiki keeps in its object cache (authorization codes, refresh
+// tokens, OAuth 1 request tokens and nonces; each with an expiry), and the provider's
+// signing keys with their rotation state (DESIGN.md section 5, "Keys"; the private key is
+// sealed with the provider secret, never stored in the clear).
+Migration version3()
+{
+    Migration m;
+    m.version = 3;
+    m.description = QStringLiteral("OAuth consumers, approvals, access tokens, cache, signing keys");
+    m.statements = {
+        QStringLiteral("CREATE TABLE oauth_registered_consumer ("
+                       " oarc_id {serial},"
+                       " oarc_consumer_key TEXT NOT NULL UNIQUE,"
+                       " oarc_name TEXT NOT NULL,"
+                       " oarc_user_id BIGINT NOT NULL,"
+                       " oarc_version TEXT NOT NULL,"
+                       " oarc_callback_url TEXT NOT NULL,"
+                       " oarc_callback_is_prefix TEXT,"
+                       " oarc_description TEXT NOT NULL,"
+                       " oarc_email TEXT NOT NULL,"
+                       " oarc_email_authenticated TEXT,"
+                       " oarc_developer_agreement INTEGER NOT NULL DEFAULT 0,"
+                       " oarc_owner_only INTEGER NOT NULL DEFAULT 0,"
+                       " oarc_wiki TEXT NOT NULL,"
+                       " oarc_grants TEXT NOT NULL,"
+                       " oarc_registration TEXT NOT NULL,"
+                       " oarc_secret_key TEXT,"
+                       " oarc_rsa_key TEXT,"
+                       " oarc_restrictions TEXT NOT NULL,"
+                       " oarc_stage INTEGER NOT NULL DEFAULT 0,"
+                       " oarc_stage_timestamp TEXT NOT NULL,"
+                       " oarc_deleted INTEGER NOT NULL DEFAULT 0,"
+                       " oarc_oauth_version INTEGER NOT NULL DEFAULT 1,"
+                       " oarc_oauth2_allowed_grants TEXT,"
+                       " oarc_oauth2_is_confidential INTEGER NOT NULL DEFAULT 1,"
+                       " oarc_trusted INTEGER NOT NULL DEFAULT 0,"
+                       " UNIQUE (oarc_name, oarc_user_id, oarc_version))"),
+        QStringLiteral("CREATE INDEX oarc_user_id ON oauth_registered_consumer (oarc_user_id)"),
+        QStringLiteral(
+            "CREATE INDEX oarc_stage ON oauth_registered_consumer (oarc_stage, oarc_stage_timestamp)"),
+        QStringLiteral("CREATE TABLE oauth_accepted_consumer ("
+                       " oaac_id {serial},"
+                       " oaac_wiki TEXT NOT NULL,"
+                       " oaac_user_id BIGINT NOT NULL,"
+                       " oaac_consumer_id BIGINT NOT NULL"
+                       "  REFERENCES oauth_registered_consumer (oarc_id) ON DELETE CASCADE,"
+                       " oaac_access_token TEXT NOT NULL UNIQUE,"
+                       " oaac_access_secret TEXT NOT NULL,"
+                       " oaac_grants TEXT NOT NULL,"
+                       " oaac_accepted TEXT NOT NULL,"
+                       " oaac_oauth_version INTEGER NOT NULL DEFAULT 1,"
+                       " UNIQUE (oaac_user_id, oaac_consumer_id, oaac_wiki))"),
+        QStringLiteral(
+            "CREATE INDEX oaac_consumer_user ON oauth_accepted_consumer (oaac_consumer_id, oaac_user_id)"),
+        QStringLiteral("CREATE INDEX oaac_user_id ON oauth_accepted_consumer (oaac_user_id, oaac_id)"),
+        QStringLiteral("CREATE TABLE oauth2_access_tokens ("
+                       " oaat_id {serial},"
+                       " oaat_identifier TEXT NOT NULL UNIQUE,"
+                       " oaat_expires TEXT NOT NULL,"
+                       " oaat_acceptance_id BIGINT NOT NULL,"
+                       " oaat_revoked INTEGER NOT NULL DEFAULT 0,"
+                       " oaat_client_id BIGINT"
+                       "  REFERENCES oauth_registered_consumer (oarc_id) ON DELETE CASCADE)"),
+        QStringLiteral("CREATE INDEX oaat_acceptance_id ON oauth2_access_tokens (oaat_acceptance_id)"),
+        QStringLiteral("CREATE TABLE oauth_cache ("
+                       " oc_key TEXT NOT NULL PRIMARY KEY,"
+                       " oc_value TEXT NOT NULL,"
+                       " oc_expires BIGINT NOT NULL)"),
+        QStringLiteral("CREATE INDEX oc_expires ON oauth_cache (oc_expires)"),
+        QStringLiteral("CREATE TABLE signing_key ("
+                       " sk_id {serial},"
+                       " sk_kid TEXT NOT NULL UNIQUE,"
+                       " sk_alg TEXT NOT NULL,"
+                       " sk_state TEXT NOT NULL,"
+                       " sk_public_jwk TEXT NOT NULL,"
+                       " sk_private_sealed TEXT NOT NULL,"
+                       " sk_created BIGINT NOT NULL,"
+                       " sk_activated BIGINT,"
+                       " sk_retiring_since BIGINT,"
+                       " sk_retire_after BIGINT,"
+                       " sk_retired BIGINT)"),
+        QStringLiteral("CREATE INDEX sk_state ON signing_key (sk_state)"),
+    };
+    return m;
+}
+
 } // namespace
 
 Migrations::Migrations(QList<Migration> migrations)
@@ -86,7 +176,7 @@ Migrations::Migrations(QList<Migration> migrations)
 
 Migrations Migrations::standard()
 {
-    return Migrations({version1(), version2()});
+    return Migrations({version1(), version2(), version3()});
 }
 
 int Migrations::latestVersion() const

@@ -39,7 +39,8 @@ public:
 
     // The provider's schema. Version 1: user, user_groups, oathauth_devices,
     // provider_session, throttle, audit_log. Version 2: oathauth_used_step (the TOTP replay
-    // guard).
+    // guard). Version 3: oauth_registered_consumer, oauth_accepted_consumer,
+    // oauth2_access_tokens, oauth_cache, signing_key.
     static Migrations standard();
 
     int latestVersion() const;

@@ -56,8 +56,10 @@ private:
 void TestProviderDatabase::migratesEmptyToLatest_data()
 {
     QTest::addColumn<QString>("table");
-    for (const char *table : {"schema_version", "user", "user_groups", "oathauth_devices", "provider_session",
-                              "throttle", "audit_log"})
+    for (const char *table :
+         {"schema_version", "user", "user_groups", "oathauth_devices", "provider_session", "throttle",
+          "audit_log", "oathauth_used_step", "oauth_registered_consumer", "oauth_accepted_consumer",
+          "oauth2_access_tokens", "oauth_cache", "signing_key"})
         QTest::newRow(table) << QString::fromLatin1(table);
 }
 

@@ -263,6 +263,11 @@ void ProviderServer::setRestRoute(const QString &path, RestHandler handler)
     m_restRoutes.insert(path, std::move(handler));
 }
 
+void ProviderServer::setWellKnownRoute(const QString &name, RestHandler handler)
+{
+    m_wellKnownRoutes.insert(name, std::move(handler));
+}
+
 void ProviderServer::setIndexPage(const QString &titlePrefix, IndexHandler handler)
 {
     m_indexPages.insert(normalizedTitle(titlePrefix), std::move(handler));
@@ -351,6 +356,10 @@ ProviderResponse ProviderServer::handle(const IncomingRequest &incoming)
     } else if (request.path.startsWith(index + u'/')) {
         request.routePath = normalizedTitle(request.path.sliced(index.size() + 1));
         response = handleIndex(std::move(request), formError);
+    } else if (const QString wellKnown = QStringLiteral("/.well-known/"); request.path.startsWith(wellKnown)
+               && m_wellKnownRoutes.contains(request.path.sliced(wellKnown.size()))) {
+        request.routePath = request.path.sliced(wellKnown.size());
+        response = m_wellKnownRoutes.value(request.routePath)(request);
     } else {
         response = ProviderResponse::html(
             404, QStringLiteral("Not Found"),

@@ -104,6 +104,9 @@ public:
     // The handler for rest.php`path`. A `path` ending in "/" also takes every path below
     // it (the longest such prefix wins); otherwise the match is exact. Example: "/oauth2/token".
     void setRestRoute(const QString &path, RestHandler handler);
+    // The handler for "/.well-known/`name`" at the server's root (RFC 8615), whatever the script
+    // path: discovery documents. No session is loaded for these.
+    void setWellKnownRoute(const QString &name, RestHandler handler);
     // The handler for index.php titles equal to `titlePrefix` or starting with
     // "`titlePrefix`/" (longest wins). Titles compare with underscores as spaces, e.g.
     // "Special:OAuth" takes "Special:OAuth/authorize".
@@ -146,6 +149,7 @@ private:
     qint64 m_maxBodySize = kDefaultMaxBodySize;
     QMap<QString, ApiHandler> m_apiModules;
     QMap<QString, RestHandler> m_restRoutes;
+    QMap<QString, RestHandler> m_wellKnownRoutes;
     QMap<QString, IndexHandler> m_indexPages;
 };
 

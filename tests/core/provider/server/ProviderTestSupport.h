@@ -106,6 +106,8 @@ inline void registerEchoServices(ProviderServer &server)
                         [](const RestRequest &request) { return echo(u"rest-token"_qs, request); });
     server.setRestRoute(u"/oauth2/client/"_qs,
                         [](const RestRequest &request) { return echo(u"rest-client"_qs, request); });
+    server.setWellKnownRoute(u"openid-configuration"_qs,
+                             [](const RestRequest &request) { return echo(u"well-known"_qs, request); });
     server.setIndexPage(u"Special:OAuth"_qs,
                         [](const IndexRequest &request) { return echo(u"index-oauth"_qs, request); });
     server.setIndexPage(u"Special:OAuth/authorize"_qs,

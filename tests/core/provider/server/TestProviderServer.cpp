@@ -91,6 +91,14 @@ void TestProviderServer::routing_data()
         << w << QByteArray("GET") << u"/api.php?action=echo"_qs << 404 << QString() << QString();
     QTest::newRow("api.phpx") << w << QByteArray("GET") << u"/w/api.phpx"_qs << 404 << QString() << QString();
     QTest::newRow("root") << w << QByteArray("GET") << u"/"_qs << 404 << QString() << QString();
+    QTest::newRow("well-known at the root")
+        << w << QByteArray("GET") << u"/.well-known/openid-configuration"_qs << 200 << u"well-known"_qs
+        << u"openid-configuration"_qs;
+    QTest::newRow("well-known unknown")
+        << w << QByteArray("GET") << u"/.well-known/security.txt"_qs << 404 << QString() << QString();
+    QTest::newRow("well-known not under the script path")
+        << w << QByteArray("GET") << u"/w/.well-known/openid-configuration"_qs << 404 << QString()
+        << QString();
     QTest::newRow("rest.php alone") << w << QByteArray("GET") << u"/w/rest.php"_qs << 404 << QString()
                                     << QString();
     QTest::newRow("root wiki api") << root << QByteArray("GET") << u"/api.php?action=echo"_qs << 200

@@ -1,0 +1,50 @@
+#include "OAuthClient.h"
+
+namespace mwauth::provider {
+
+namespace {
+
+struct StageName
+{
+    ClientStage stage;
+    const char *name;
+};
+
+constexpr StageName stageNames[] = {
+    {ClientStage::Proposed, "proposed"}, {ClientStage::Approved, "approved"},
+    {ClientStage::Rejected, "rejected"}, {ClientStage::Expired, "expired"},
+    {ClientStage::Disabled, "disabled"},
+};
+
+} // namespace
+
+QString clientStageName(ClientStage stage)
+{
+    for (const StageName &entry : stageNames) {
+        if (entry.stage == stage)
+            return QString::fromLatin1(entry.name);
+    }
+    return QStringLiteral("stage %1").arg(static_cast<int>(stage));
+}
+
+bool clientStageFromName(const QString &name, ClientStage &stage)
+{
+    for (const StageName &entry : stageNames) {
+        if (name.compare(QLatin1StringView(entry.name), Qt::CaseInsensitive) == 0) {
+            stage = entry.stage;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool OAuthClient::isUsableBy(qint64 user) const
+{
+    if (stage == ClientStage::Approved && !ownerOnly)
+        return true;
+    if (stage == ClientStage::Proposed || stage == ClientStage::Approved)
+        return user != 0 && user == userId;
+    return false;
+}
+
+} // namespace mwauth::provider

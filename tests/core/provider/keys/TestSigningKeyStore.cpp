@@ -1,0 +1,546 @@
+#include "provider/keys/SigningKeyStore.h"
+
+#include "jose/Jws.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlQuery>
+#include <QTest>
+#include <QThread>
+
+#include "../TestDatabase.h"
+
+#include <latch>
+#include <memory>
+
+Q_DECLARE_METATYPE(mwauth::jose::JwsAlgorithm)
+
+using namespace mwauth;
+using namespace mwauth::provider;
+using namespace Qt::StringLiterals;
+
+// Built twice: test_signing_key_store on SQLite files, test_signing_key_store_postgres (label
+// `provider`) on a throwaway PostgreSQL server, which must start or the test fails.
+class TestSigningKeyStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void cleanupTestCase();
+
+    void ensureKeys_data();
+    void ensureKeys();
+    void lifecycle();
+    void tokenLifetimeSetsRetirement();
+    void atMostOneCurrentOverRotations();
+    void concurrentEnsureMakesOneCurrent();
+    void generateReplacesNext();
+    void changeAlgorithm();
+    void ensurePromotesNext();
+    void rotateWithoutNext();
+    void noCurrentKey();
+    void unsupportedAlgorithm_data();
+    void unsupportedAlgorithm();
+    void privateKeysAreSealed();
+    void otherSecretDoesNotOpen();
+    void sealedValueBoundToItsRow();
+    void unknownKid();
+    void auditLog();
+
+private:
+    QList<SigningKeyInfo> keysIn(SigningKeyState state);
+    QByteArray signToken(const QString &subject);
+    // Verifies through the JWKS document as a relying party would: parsed from its JSON.
+    Result<jose::Jwk> verifyWithJwks(const QByteArray &token);
+    QList<QStringList> auditRows(); // actor, action, detail
+
+    // 2023-11-14 22:13:20 UTC
+    FixedClock m_clock {1700000000};
+    SystemRandom m_random;
+    ProviderSecret m_secret = ProviderSecret::generate(m_random);
+    QString m_location;
+    std::unique_ptr<ProviderDatabase> m_db;
+    std::unique_ptr<SigningKeyStore> m_store;
+    TestDatabase m_databases {u"keys"_s};
+};
+
+void TestSigningKeyStore::initTestCase()
+{
+    QVERIFY2(m_databases.start(), qPrintable(m_databases.errorString()));
+}
+
+void TestSigningKeyStore::init()
+{
+    m_clock.set(1700000000);
+    m_location = m_databases.newLocation();
+    QVERIFY(!m_location.isEmpty());
+    m_db = TestDatabase::open(m_location);
+    QVERIFY(m_db);
+    QCOMPARE(m_db->dialect(), TestDatabase::dialect());
+    m_store = std::make_unique<SigningKeyStore>(*m_db, m_secret, m_clock, m_random);
+}
+
+void TestSigningKeyStore::cleanup()
+{
+    m_store.reset();
+    m_db.reset();
+}
+
+void TestSigningKeyStore::cleanupTestCase()
+{
+    m_databases.stop();
+}
+
+QList<SigningKeyInfo> TestSigningKeyStore::keysIn(SigningKeyState state)
+{
+    QList<SigningKeyInfo> found;
+    const Result<QList<SigningKeyInfo>> keys = m_store->list();
+    if (!keys) {
+        qWarning() << keys.error().toString();
+        return found;
+    }
+    for (const SigningKeyInfo &key : *keys) {
+        if (key.state == state)
+            found << key;
+    }
+    return found;
+}
+
+QByteArray TestSigningKeyStore::signToken(const QString &subject)
+{
+    const Result<jose::Jwk> key = m_store->currentKey();
+    if (!key) {
+        qWarning() << key.error().toString();
+        return {};
+    }
+    const QJsonObject header {{u"alg"_s, key->alg()}, {u"kid"_s, key->kid()}, {u"typ"_s, u"JWT"_s}};
+    const QJsonObject claims {{u"sub"_s, subject}, {u"iat"_s, static_cast<qint64>(m_clock.nowSeconds())}};
+    const Result<QByteArray> token
+        = jose::Jws::sign(header, QJsonDocument(claims).toJson(QJsonDocument::Compact), *key);
+    return token ? *token : QByteArray();
+}
+
+Result<jose::Jwk> TestSigningKeyStore::verifyWithJwks(const QByteArray &token)
+{
+    const Result<QJsonObject> document = m_store->publishedJwks();
+    if (!document)
+        return document.error();
+    const Result<jose::Jwks> jwks
+        = jose::Jwks::fromJson(QJsonDocument(*document).toJson(QJsonDocument::Compact));
+    if (!jwks)
+        return jwks.error();
+    const Result<jose::JwsParts> parts = jose::Jws::parse(token);
+    if (!parts)
+        return parts.error();
+    return jose::Jws::verify(*parts, *jwks);
+}
+
+QList<QStringList> TestSigningKeyStore::auditRows()
+{
+    QList<QStringList> rows;
+    QSqlQuery query(m_db->database());
+    if (!query.exec(u"SELECT al_actor, al_action, al_detail FROM audit_log ORDER BY al_id"_s))
+        return rows;
+    while (query.next())
+        rows << QStringList {query.value(0).toString(), query.value(1).toString(), query.value(2).toString()};
+    return rows;
+}
+
+void TestSigningKeyStore::ensureKeys_data()
+{
+    QTest::addColumn<jose::JwsAlgorithm>("alg");
+    QTest::addColumn<QString>("kty");
+    QTest::newRow("RS256") << jose::JwsAlgorithm::RS256 << u"RSA"_s;
+    QTest::newRow("ES256") << jose::JwsAlgorithm::ES256 << u"EC"_s;
+    QTest::newRow("EdDSA") << jose::JwsAlgorithm::EdDSA << u"OKP"_s;
+}
+
+void TestSigningKeyStore::ensureKeys()
+{
+    QFETCH(jose::JwsAlgorithm, alg);
+    QFETCH(QString, kty);
+    const QString algName = jose::algorithmName(alg);
+
+    const Result<bool> made = m_store->ensureKeys(alg);
+    QVERIFY2(made.ok(), qPrintable(made.error().toString()));
+    QVERIFY(*made);
+    const Result<bool> again = m_store->ensureKeys(alg);
+    QVERIFY2(again.ok(), qPrintable(again.error().toString()));
+    QVERIFY(!*again); // nothing to do the second time
+
+    QCOMPARE(keysIn(SigningKeyState::Current).size(), 1);
+    QCOMPARE(keysIn(SigningKeyState::Next).size(), 1);
+    const SigningKeyInfo current = keysIn(SigningKeyState::Current).constFirst();
+    QCOMPARE(current.alg, algName);
+    QCOMPARE(current.created, 1700000000);
+    QCOMPARE(current.activated, 1700000000);
+    QCOMPARE(keysIn(SigningKeyState::Next).constFirst().alg, algName);
+    QCOMPARE(keysIn(SigningKeyState::Next).constFirst().activated, 0);
+
+    const Result<jose::Jwk> key = m_store->currentKey();
+    QVERIFY2(key.ok(), qPrintable(key.error().toString()));
+    QVERIFY(key->hasPrivate());
+    QCOMPARE(key->typeName(), kty);
+    QCOMPARE(key->alg(), algName);
+    QCOMPARE(key->kid(), current.kid);
+    QCOMPARE(QString::fromLatin1(key->thumbprint()), current.kid); // RFC 7638
+    QVERIFY(key->checkAlgorithm(alg).ok());
+
+    const Result<QJsonObject> jwks = m_store->publishedJwks();
+    QVERIFY2(jwks.ok(), qPrintable(jwks.error().toString()));
+    const QJsonArray keys = jwks->value(u"keys"_s).toArray();
+    QCOMPARE(keys.size(), 2);
+    QCOMPARE(keys.at(0).toObject().value(u"kid"_s).toString(), current.kid); // current first
+    for (const QJsonValue &value : keys) {
+        const QJsonObject jwk = value.toObject();
+        QCOMPARE(jwk.value(u"kty"_s).toString(), kty);
+        QCOMPARE(jwk.value(u"alg"_s).toString(), algName);
+        QCOMPARE(jwk.value(u"use"_s).toString(), u"sig"_s);
+        QVERIFY(!jwk.contains(u"d"_s));
+        QVERIFY(!jwk.contains(u"p"_s));
+    }
+
+    const QByteArray token = signToken(u"Alice"_s);
+    QVERIFY(!token.isEmpty());
+    const Result<jose::Jwk> verified = verifyWithJwks(token);
+    QVERIFY2(verified.ok(), qPrintable(verified.error().toString()));
+    QCOMPARE(verified->kid(), current.kid);
+    const Result<jose::Jwk> byKid = m_store->verificationKey(current.kid);
+    QVERIFY2(byKid.ok(), qPrintable(byKid.error().toString()));
+    QVERIFY(!byKid->hasPrivate());
+}
+
+void TestSigningKeyStore::lifecycle()
+{
+    QVERIFY(m_store->ensureKeys().ok());
+    const QString first = keysIn(SigningKeyState::Current).constFirst().kid;
+    const QString second = keysIn(SigningKeyState::Next).constFirst().kid;
+    const QByteArray before = signToken(u"Before"_s);
+    QVERIFY(!before.isEmpty());
+
+    m_clock.advance(100); // 1700000100
+    const Result<SigningKeyRotation> rotation = m_store->rotate(u"Admin"_s);
+    QVERIFY2(rotation.ok(), qPrintable(rotation.error().toString()));
+    QCOMPARE(rotation->current, second);
+    QCOMPARE(rotation->retiring, first);
+    QVERIFY(!rotation->next.isEmpty());
+    QVERIFY(rotation->next != first && rotation->next != second);
+    QCOMPARE(rotation->retireAfter, 1700000100 + 3600);
+
+    const SigningKeyInfo retiring = keysIn(SigningKeyState::Retiring).constFirst();
+    QCOMPARE(retiring.kid, first);
+    QCOMPARE(retiring.retiringSince, 1700000100);
+    QCOMPARE(retiring.retireAfter, 1700003700);
+    QCOMPARE(keysIn(SigningKeyState::Current).size(), 1);
+    QCOMPARE(keysIn(SigningKeyState::Current).constFirst().kid, second);
+    QCOMPARE(keysIn(SigningKeyState::Next).constFirst().kid, rotation->next);
+
+    const QByteArray after = signToken(u"After"_s);
+    QCOMPARE(jose::Jws::parse(after)->header.value(u"kid"_s).toString(), second);
+
+    // Until retire_after, the old key is published and the old token verifies.
+    m_clock.set(1700003699);
+    Result<jose::Jwk> old = verifyWithJwks(before);
+    QVERIFY2(old.ok(), qPrintable(old.error().toString()));
+    QCOMPARE(old->kid(), first);
+    QCOMPARE(m_store->publishedJwks()->value(u"keys"_s).toArray().size(), 3);
+    QVERIFY(m_store->verificationKey(first).ok());
+    const Result<QStringList> early = m_store->sweep();
+    QVERIFY(early.ok());
+    QVERIFY(early->isEmpty());
+
+    // From retire_after on it is not published, even before sweep() marks it.
+    m_clock.set(1700003700);
+    old = verifyWithJwks(before);
+    QVERIFY(!old.ok());
+    QCOMPARE(old.error().code(), ErrorCode::NoMatchingKey);
+    const Result<jose::Jwk> byKid = m_store->verificationKey(first);
+    QVERIFY(!byKid.ok());
+    QCOMPARE(byKid.error().code(), ErrorCode::NotFound);
+    QVERIFY2(byKid.error().message().contains(u"retired"_s) && byKid.error().message().contains(first),
+             qPrintable(byKid.error().message()));
+
+    const Result<QStringList> swept = m_store->sweep();
+    QVERIFY2(swept.ok(), qPrintable(swept.error().toString()));
+    QCOMPARE(*swept, QStringList {first});
+    QCOMPARE(keysIn(SigningKeyState::Retired).constFirst().kid, first);
+    QCOMPARE(keysIn(SigningKeyState::Retired).constFirst().retired, 1700003700);
+    QVERIFY(keysIn(SigningKeyState::Retiring).isEmpty());
+    const QJsonArray published = m_store->publishedJwks()->value(u"keys"_s).toArray();
+    QCOMPARE(published.size(), 2);
+    for (const QJsonValue &key : published)
+        QVERIFY(key.toObject().value(u"kid"_s).toString() != first);
+    QVERIFY(!verifyWithJwks(before).ok());
+    QVERIFY(m_store->sweep()->isEmpty());
+
+    // The token signed after the rotation still verifies.
+    const Result<jose::Jwk> current = verifyWithJwks(after);
+    QVERIFY2(current.ok(), qPrintable(current.error().toString()));
+    QCOMPARE(current->kid(), second);
+}
+
+void TestSigningKeyStore::tokenLifetimeSetsRetirement()
+{
+    m_store->setMaxTokenLifetime(600);
+    QVERIFY(m_store->ensureKeys().ok());
+    const Result<SigningKeyRotation> rotation = m_store->rotate(u"Admin"_s);
+    QVERIFY(rotation.ok());
+    QCOMPARE(rotation->retireAfter, 1700000600);
+    m_clock.set(1700000599);
+    QVERIFY(m_store->verificationKey(rotation->retiring).ok());
+    m_clock.set(1700000600);
+    QVERIFY(!m_store->verificationKey(rotation->retiring).ok());
+
+    m_store->setMaxTokenLifetime(0);
+    const Result<SigningKeyRotation> refused = m_store->rotate(u"Admin"_s);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code(), ErrorCode::InvalidInput);
+    QVERIFY(refused.error().message().contains(u"lifetime"_s));
+}
+
+void TestSigningKeyStore::atMostOneCurrentOverRotations()
+{
+    QVERIFY(m_store->ensureKeys(jose::JwsAlgorithm::ES256).ok());
+    QStringList currents;
+    for (int i = 0; i < 4; ++i) {
+        m_clock.advance(60);
+        const Result<SigningKeyRotation> rotation = m_store->rotate(u"Admin"_s);
+        QVERIFY2(rotation.ok(), qPrintable(rotation.error().toString()));
+        QCOMPARE(keysIn(SigningKeyState::Current).size(), 1);
+        QCOMPARE(keysIn(SigningKeyState::Next).size(), 1);
+        QCOMPARE(keysIn(SigningKeyState::Retiring).size(), i + 1);
+        QVERIFY(!currents.contains(rotation->current));
+        currents << rotation->current;
+        QCOMPARE(m_store->currentKey()->kid(), rotation->current);
+    }
+}
+
+void TestSigningKeyStore::concurrentEnsureMakesOneCurrent()
+{
+    // Two provider instances start at once on one database: one current key, one next key.
+    constexpr int Instances = 2;
+    std::latch ready(Instances);
+    QList<QString> errors(Instances);
+    QList<QThread *> threads;
+    for (int i = 0; i < Instances; ++i) {
+        threads << QThread::create([this, i, &ready, &errors] {
+            auto db = ProviderDatabase::open(m_location);
+            if (!db) {
+                errors[i] = db.error().toString();
+                ready.count_down();
+                return;
+            }
+            SigningKeyStore store(**db, m_secret, m_clock, m_random);
+            ready.arrive_and_wait();
+            const Result<bool> made = store.ensureKeys(jose::JwsAlgorithm::ES256, u"instance"_s);
+            if (!made)
+                errors[i] = made.error().toString();
+        });
+    }
+    for (QThread *thread : std::as_const(threads))
+        thread->start();
+    for (QThread *thread : std::as_const(threads)) {
+        QVERIFY(thread->wait(60000));
+        delete thread;
+    }
+    for (const QString &error : std::as_const(errors))
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(keysIn(SigningKeyState::Current).size(), 1);
+    QCOMPARE(keysIn(SigningKeyState::Next).size(), 1);
+    QCOMPARE(m_store->list()->size(), 2);
+}
+
+void TestSigningKeyStore::generateReplacesNext()
+{
+    QVERIFY(m_store->ensureKeys().ok());
+    const QString oldNext = keysIn(SigningKeyState::Next).constFirst().kid;
+    m_clock.advance(10);
+    const Result<SigningKeyInfo> made = m_store->generate(jose::JwsAlgorithm::RS256, u"Admin"_s);
+    QVERIFY2(made.ok(), qPrintable(made.error().toString()));
+    QCOMPARE(made->state, SigningKeyState::Next);
+    QCOMPARE(made->created, 1700000010);
+    QCOMPARE(keysIn(SigningKeyState::Next).size(), 1);
+    QCOMPARE(keysIn(SigningKeyState::Next).constFirst().kid, made->kid);
+    const QList<SigningKeyInfo> retired = keysIn(SigningKeyState::Retired);
+    QCOMPARE(retired.size(), 1);
+    QCOMPARE(retired.constFirst().kid, oldNext);
+    QCOMPARE(retired.constFirst().retired, 1700000010);
+    QVERIFY(!m_store->verificationKey(oldNext).ok());
+    QCOMPARE(m_store->publishedJwks()->value(u"keys"_s).toArray().size(), 2);
+}
+
+void TestSigningKeyStore::changeAlgorithm()
+{
+    // RS256 -> ES256: generate an ES256 next key, rotate; both algorithms are published while
+    // the RS256 key retires.
+    QVERIFY(m_store->ensureKeys(jose::JwsAlgorithm::RS256).ok());
+    const QByteArray rsaToken = signToken(u"Rsa"_s);
+    QVERIFY(m_store->generate(jose::JwsAlgorithm::ES256, u"Admin"_s).ok());
+    const Result<SigningKeyRotation> rotation = m_store->rotate(u"Admin"_s);
+    QVERIFY2(rotation.ok(), qPrintable(rotation.error().toString()));
+    QCOMPARE(m_store->currentKey()->alg(), u"ES256"_s);
+    QCOMPARE(keysIn(SigningKeyState::Next).constFirst().alg, u"ES256"_s); // the promoted key's alg
+    QCOMPARE(keysIn(SigningKeyState::Retiring).constFirst().alg, u"RS256"_s);
+    QVERIFY(verifyWithJwks(rsaToken).ok());
+    const QByteArray ecToken = signToken(u"Ec"_s);
+    QCOMPARE(jose::Jws::parse(ecToken)->alg, jose::JwsAlgorithm::ES256);
+    QVERIFY(verifyWithJwks(ecToken).ok());
+}
+
+void TestSigningKeyStore::ensurePromotesNext()
+{
+    // A next key made before the provider's first start becomes the current key.
+    const Result<SigningKeyInfo> next = m_store->generate(jose::JwsAlgorithm::EdDSA, u"Admin"_s);
+    QVERIFY(next.ok());
+    QVERIFY(m_store->ensureKeys(jose::JwsAlgorithm::RS256).ok());
+    QCOMPARE(m_store->currentKey()->kid(), next->kid);
+    QCOMPARE(keysIn(SigningKeyState::Next).constFirst().alg, u"EdDSA"_s);
+    QCOMPARE(m_store->list()->size(), 2);
+}
+
+void TestSigningKeyStore::rotateWithoutNext()
+{
+    const Result<SigningKeyRotation> rotation = m_store->rotate(u"Admin"_s);
+    QVERIFY(!rotation.ok());
+    QCOMPARE(rotation.error().code(), ErrorCode::Conflict);
+    QVERIFY2(rotation.error().message().contains(u"no next signing key"_s),
+             qPrintable(rotation.error().message()));
+    QVERIFY(m_store->list()->isEmpty());
+}
+
+void TestSigningKeyStore::noCurrentKey()
+{
+    const Result<jose::Jwk> key = m_store->currentKey();
+    QVERIFY(!key.ok());
+    QCOMPARE(key.error().code(), ErrorCode::NotFound);
+    QVERIFY2(key.error().message().contains(u"no current signing key"_s), qPrintable(key.error().message()));
+    QVERIFY(m_store->publishedJwks()->value(u"keys"_s).toArray().isEmpty());
+}
+
+void TestSigningKeyStore::unsupportedAlgorithm_data()
+{
+    QTest::addColumn<jose::JwsAlgorithm>("alg");
+    QTest::newRow("HS256") << jose::JwsAlgorithm::HS256;
+    QTest::newRow("PS256") << jose::JwsAlgorithm::PS256;
+    QTest::newRow("ES384") << jose::JwsAlgorithm::ES384;
+    QTest::newRow("RS512") << jose::JwsAlgorithm::RS512;
+}
+
+void TestSigningKeyStore::unsupportedAlgorithm()
+{
+    QFETCH(jose::JwsAlgorithm, alg);
+    const QString name = jose::algorithmName(alg);
+    const Result<bool> ensured = m_store->ensureKeys(alg);
+    QVERIFY(!ensured.ok());
+    QCOMPARE(ensured.error().code(), ErrorCode::UnsupportedAlgorithm);
+    QVERIFY2(ensured.error().message().contains(name)
+                 && ensured.error().message().contains(u"RS256, ES256, EdDSA"_s),
+             qPrintable(ensured.error().message()));
+    const Result<SigningKeyInfo> generated = m_store->generate(alg, u"Admin"_s);
+    QVERIFY(!generated.ok());
+    QCOMPARE(generated.error().code(), ErrorCode::UnsupportedAlgorithm);
+    QVERIFY(m_store->list()->isEmpty());
+}
+
+void TestSigningKeyStore::privateKeysAreSealed()
+{
+    for (const jose::JwsAlgorithm alg : SigningKeyStore::supportedAlgorithms())
+        QVERIFY(m_store->generate(alg, u"Admin"_s).ok());
+    QVERIFY(m_store->ensureKeys().ok());
+    QSqlQuery query(m_db->database());
+    QVERIFY(query.exec(u"SELECT sk_kid, sk_private_sealed, sk_public_jwk FROM signing_key"_s));
+    int rows = 0;
+    while (query.next()) {
+        ++rows;
+        const QString sealed = query.value(1).toString();
+        QVERIFY(!sealed.contains(u"PRIVATE KEY"_s));
+        QVERIFY(!sealed.contains(u"-----"_s));
+        QVERIFY(sealed.startsWith(u"v1."_s));
+        // It opens with the secret, for this kid only, to a private key of that kid.
+        const QByteArray context = "signing_key:" + query.value(0).toString().toUtf8();
+        const Result<QByteArray> pem = m_secret.open(sealed.toLatin1(), context);
+        QVERIFY2(pem.ok(), qPrintable(pem.error().toString()));
+        QVERIFY(pem->contains("PRIVATE KEY"));
+        QCOMPARE(QString::fromLatin1(jose::Jwk::fromPem(*pem)->thumbprint()), query.value(0).toString());
+        QVERIFY(!m_secret.open(sealed.toLatin1(), "signing_key:another").ok());
+        const QJsonObject publicJwk = QJsonDocument::fromJson(query.value(2).toString().toUtf8()).object();
+        QVERIFY(!publicJwk.isEmpty());
+        QVERIFY(!publicJwk.contains(u"d"_s));
+    }
+    QCOMPARE(rows, 4); // three generated (two replaced), one made by ensureKeys
+    const QList<SigningKeyInfo> listed = m_store->list().valueOr({});
+    QCOMPARE(listed.size(), 4);
+    for (const SigningKeyInfo &info : listed)
+        QVERIFY(!info.publicJwk.contains(u"d"_s));
+}
+
+void TestSigningKeyStore::otherSecretDoesNotOpen()
+{
+    QVERIFY(m_store->ensureKeys(jose::JwsAlgorithm::ES256).ok());
+    const QString kid = keysIn(SigningKeyState::Current).constFirst().kid;
+    const ProviderSecret other = ProviderSecret::generate(m_random);
+    SigningKeyStore elsewhere(*m_db, other, m_clock, m_random);
+    const Result<jose::Jwk> key = elsewhere.currentKey();
+    QVERIFY(!key.ok());
+    QCOMPARE(key.error().code(), ErrorCode::Crypto);
+    QVERIFY2(key.error().message().contains(kid) && key.error().message().contains(u"secret"_s),
+             qPrintable(key.error().message()));
+    // The public side needs no secret.
+    QCOMPARE(elsewhere.publishedJwks()->value(u"keys"_s).toArray().size(), 2);
+}
+
+void TestSigningKeyStore::sealedValueBoundToItsRow()
+{
+    // The next key's row gets the current key's sealed value: after a rotation it must not
+    // open (the seal is bound to "signing_key:<kid>").
+    QVERIFY(m_store->ensureKeys(jose::JwsAlgorithm::EdDSA).ok());
+    QSqlQuery query(m_db->database());
+    QVERIFY(
+        query.exec(u"UPDATE signing_key SET sk_private_sealed = (SELECT sk_private_sealed FROM signing_key"
+                   " WHERE sk_state = 'current') WHERE sk_state = 'next'"_s));
+    QVERIFY(m_store->rotate(u"Admin"_s).ok());
+    const Result<jose::Jwk> key = m_store->currentKey();
+    QVERIFY(!key.ok());
+    QCOMPARE(key.error().code(), ErrorCode::Crypto);
+}
+
+void TestSigningKeyStore::unknownKid()
+{
+    QVERIFY(m_store->ensureKeys(jose::JwsAlgorithm::ES256).ok());
+    const Result<jose::Jwk> key = m_store->verificationKey(u"no-such-kid"_s);
+    QVERIFY(!key.ok());
+    QCOMPARE(key.error().code(), ErrorCode::NotFound);
+    QVERIFY(key.error().message().contains(u"no-such-kid"_s));
+}
+
+void TestSigningKeyStore::auditLog()
+{
+    QVERIFY(m_store->ensureKeys(jose::JwsAlgorithm::ES256, u"provider"_s).ok());
+    QVERIFY(m_store->generate(jose::JwsAlgorithm::ES256, u"Bob"_s).ok());
+    const Result<SigningKeyRotation> rotation = m_store->rotate(u"Alice"_s);
+    QVERIFY(rotation.ok());
+    m_clock.advance(3600);
+    QVERIFY(m_store->sweep(u"janitor"_s).ok());
+
+    const QList<QStringList> rows = auditRows();
+    QCOMPARE(rows.size(), 4);
+    QCOMPARE(rows.at(0).mid(0, 2), (QStringList {u"provider"_s, u"signingkey/ensure"_s}));
+    QCOMPARE(rows.at(1).mid(0, 2), (QStringList {u"Bob"_s, u"signingkey/generate"_s}));
+    QCOMPARE(rows.at(2).mid(0, 2), (QStringList {u"Alice"_s, u"signingkey/rotate"_s}));
+    QCOMPARE(rows.at(3).mid(0, 2), (QStringList {u"janitor"_s, u"signingkey/retire"_s}));
+    const QJsonObject rotated = QJsonDocument::fromJson(rows.at(2).at(2).toUtf8()).object();
+    QCOMPARE(rotated.value(u"current"_s).toString(), rotation->current);
+    QCOMPARE(rotated.value(u"retiring"_s).toString(), rotation->retiring);
+    QCOMPARE(rotated.value(u"next"_s).toString(), rotation->next);
+    QCOMPARE(QJsonDocument::fromJson(rows.at(3).at(2).toUtf8()).object().value(u"retired"_s).toString(),
+             rotation->retiring);
+    // Nothing in the log looks like a private key.
+    for (const QStringList &row : rows)
+        QVERIFY(!row.at(2).contains(u"\"d\""_s) && !row.at(2).contains(u"PRIVATE"_s));
+}
+
+QTEST_GUILESS_MAIN(TestSigningKeyStore)
+#include "TestSigningKeyStore.moc"

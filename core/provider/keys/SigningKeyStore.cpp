@@ -278,6 +278,12 @@ Result<bool> SigningKeyStore::ensureKeys(jose::JwsAlgorithm alg, const QString &
     if (!before)
         return before.error();
     const ActiveKeys seen = activeKeys(*before);
+    // A provider started with another secret than its keys were sealed with fails here, with
+    // a clear error, not at its first signature.
+    if (seen.current) {
+        if (const Result<jose::Jwk> opened = privateKeyOf(*seen.current); !opened)
+            return opened.error();
+    }
     if (seen.current && seen.next)
         return false;
 
@@ -345,6 +351,14 @@ Result<bool> SigningKeyStore::ensureKeys(jose::JwsAlgorithm alg, const QString &
 
 Result<SigningKeyInfo> SigningKeyStore::generate(jose::JwsAlgorithm alg, const QString &actor)
 {
+    // New keys are sealed with this secret: refuse when it is not the one of the keys there are.
+    const Result<QList<SigningKeyInfo>> current = readKeys(u"sk_state = 'current'"_s);
+    if (!current)
+        return current.error();
+    if (!current->isEmpty()) {
+        if (const Result<jose::Jwk> opened = privateKeyOf(current->constLast()); !opened)
+            return opened.error();
+    }
     Result<NewKey> made = makeKey(alg);
     if (!made)
         return made.error();
@@ -397,6 +411,9 @@ Result<SigningKeyRotation> SigningKeyStore::rotate(const QString &actor)
     const ActiveKeys seen = activeKeys(*before);
     if (!seen.next)
         return noNext();
+    // The key that is to sign must open with this secret (and new keys are sealed with it).
+    if (const Result<jose::Jwk> opened = privateKeyOf(*seen.next); !opened)
+        return opened.error();
     const Result<jose::JwsAlgorithm> alg = jose::algorithmFromName(seen.next->alg);
     if (!alg)
         return alg.error();
@@ -492,7 +509,11 @@ Result<jose::Jwk> SigningKeyStore::currentKey()
         return fail(ErrorCode::NotFound,
                     u"The provider has no current signing key; starting the provider makes one."_s);
     }
-    const SigningKeyInfo &info = keys->constLast();
+    return privateKeyOf(keys->constLast());
+}
+
+Result<jose::Jwk> SigningKeyStore::privateKeyOf(const SigningKeyInfo &info)
+{
     if (const auto cached = m_privateKeys.constFind(info.kid); cached != m_privateKeys.constEnd())
         return *cached;
 

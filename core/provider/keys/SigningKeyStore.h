@@ -115,13 +115,17 @@ public:
     // is one, else makes a current key of `alg`; then makes a next key (of the current key's
     // algorithm) if there is none. An existing current key is kept whatever its algorithm
     // (change algorithms with generate() + rotate()). Returns true when something was made.
+    // Crypto when the current key does not open with this secret (checked on every call, so a
+    // provider started with the wrong secret fails at its start).
     Result<bool> ensureKeys(jose::JwsAlgorithm alg = jose::JwsAlgorithm::RS256,
                             const QString &actor = QStringLiteral("provider"));
-    // A new next key of `alg`, replacing (retiring at once) an existing next key.
+    // A new next key of `alg`, replacing (retiring at once) an existing next key. Crypto when
+    // the current key does not open with this secret (new keys would be sealed with another).
     Result<SigningKeyInfo> generate(jose::JwsAlgorithm alg, const QString &actor);
     // In one transaction: the next key becomes current, the current key becomes retiring
     // (retireAfter = now + maxTokenLifetime()), a new next key of the promoted key's
-    // algorithm is made. Conflict when there is no next key to promote (run generate()).
+    // algorithm is made. Conflict when there is no next key to promote (run generate());
+    // Crypto when the next key does not open with this secret.
     Result<SigningKeyRotation> rotate(const QString &actor);
     // Marks retiring keys whose retireAfter has passed as retired. Returns their kids.
     Result<QStringList> sweep(const QString &actor = QStringLiteral("provider"));
@@ -159,6 +163,7 @@ private:
     Result<void> commit();
     void rollback();
     Result<jose::Jwk> publicKeyOf(const SigningKeyInfo &info);
+    Result<jose::Jwk> privateKeyOf(const SigningKeyInfo &info);
 
     ProviderDatabase &m_db;
     const ProviderSecret &m_secret;

@@ -490,21 +490,61 @@ void TestSigningKeyStore::otherSecretDoesNotOpen()
              qPrintable(key.error().message()));
     // The public side needs no secret.
     QCOMPARE(elsewhere.publishedJwks()->value(u"keys"_s).toArray().size(), 2);
+    // Nothing is changed with the wrong secret: not at a start, not by an admin.
+    const Result<bool> ensured = elsewhere.ensureKeys(jose::JwsAlgorithm::ES256);
+    QVERIFY(!ensured.ok());
+    QCOMPARE(ensured.error().code(), ErrorCode::Crypto);
+    const Result<SigningKeyRotation> rotated = elsewhere.rotate(u"Admin"_s);
+    QVERIFY(!rotated.ok());
+    QCOMPARE(rotated.error().code(), ErrorCode::Crypto);
+    QVERIFY(rotated.error().message().contains(keysIn(SigningKeyState::Next).constFirst().kid));
+    const Result<SigningKeyInfo> generated = elsewhere.generate(jose::JwsAlgorithm::ES256, u"Admin"_s);
+    QVERIFY(!generated.ok());
+    QCOMPARE(generated.error().code(), ErrorCode::Crypto);
+    QCOMPARE(m_store->list()->size(), 2);
+    QCOMPARE(keysIn(SigningKeyState::Current).constFirst().kid, kid);
+    QVERIFY(auditRows().size() == 1); // the ensureKeys of the right store only
 }
 
 void TestSigningKeyStore::sealedValueBoundToItsRow()
 {
-    // The next key's row gets the current key's sealed value: after a rotation it must not
-    // open (the seal is bound to "signing_key:<kid>").
+    // The seal is bound to "signing_key:<kid>": a sealed value copied into another key's row
+    // does not open there, neither for promoting the next key nor for signing.
     QVERIFY(m_store->ensureKeys(jose::JwsAlgorithm::EdDSA).ok());
+    const QString current = keysIn(SigningKeyState::Current).constFirst().kid;
+    const QString next = keysIn(SigningKeyState::Next).constFirst().kid;
     QSqlQuery query(m_db->database());
-    QVERIFY(
-        query.exec(u"UPDATE signing_key SET sk_private_sealed = (SELECT sk_private_sealed FROM signing_key"
-                   " WHERE sk_state = 'current') WHERE sk_state = 'next'"_s));
-    QVERIFY(m_store->rotate(u"Admin"_s).ok());
-    const Result<jose::Jwk> key = m_store->currentKey();
+    const auto sealedOf = [&query](const QString &kid) {
+        if (!query.exec(u"SELECT sk_private_sealed FROM signing_key WHERE sk_kid = '"_s + kid + u'\'')
+            || !query.next())
+            return QString();
+        const QString sealed = query.value(0).toString();
+        query.finish();
+        return sealed;
+    };
+    const auto setSealed = [&query](const QString &kid, const QString &sealed) {
+        query.prepare(u"UPDATE signing_key SET sk_private_sealed = ? WHERE sk_kid = ?"_s);
+        query.addBindValue(sealed);
+        query.addBindValue(kid);
+        return query.exec();
+    };
+    const QString currentSealed = sealedOf(current);
+    const QString nextSealed = sealedOf(next);
+    QVERIFY(!currentSealed.isEmpty() && !nextSealed.isEmpty());
+
+    QVERIFY(setSealed(next, currentSealed));
+    const Result<SigningKeyRotation> rotation = m_store->rotate(u"Admin"_s);
+    QVERIFY(!rotation.ok());
+    QCOMPARE(rotation.error().code(), ErrorCode::Crypto);
+    QVERIFY2(rotation.error().message().contains(next), qPrintable(rotation.error().message()));
+    QCOMPARE(keysIn(SigningKeyState::Current).constFirst().kid, current); // nothing rotated
+
+    QVERIFY(setSealed(current, nextSealed));
+    SigningKeyStore fresh(*m_db, m_secret, m_clock, m_random); // nothing opened yet
+    const Result<jose::Jwk> key = fresh.currentKey();
     QVERIFY(!key.ok());
     QCOMPARE(key.error().code(), ErrorCode::Crypto);
+    QVERIFY2(key.error().message().contains(current), qPrintable(key.error().message()));
 }
 
 void TestSigningKeyStore::unknownKid()

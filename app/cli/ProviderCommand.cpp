@@ -1,6 +1,7 @@
 #include "ProviderCommand.h"
 
 #include "CommandLine.h"
+#include "ProviderClientCommand.h"
 #include "ProviderTwoFactorCommand.h"
 
 #include "provider/LocalProvider.h"
@@ -148,8 +149,8 @@ private:
 
 ProviderCommand::ProviderCommand()
     : CommandGroup(u"provider"_s,
-                   u"Run the local MediaWiki look-alike provider and manage its users and their second "
-                   "factors."_s)
+                   u"Run the local MediaWiki look-alike provider and manage its users, their second factors "
+                   "and the OAuth clients."_s)
 {
     addSubcommand(u"serve"_s, u"Serve the local provider on 127.0.0.1 until interrupted."_s,
                   &ProviderCommand::serve);
@@ -164,6 +165,14 @@ ProviderCommand::ProviderCommand()
                       ProviderTwoFactorCommand group;
                       return group.run(context, arguments);
                   });
+    addSubcommand(
+        u"client"_s,
+        u"Manage the OAuth clients ('client add', 'list', 'remove', 'approve', 'reject', 'disable', "
+        "'reenable')."_s,
+        [](CommandContext &context, const QStringList &arguments) {
+            ProviderClientCommand group;
+            return group.run(context, arguments);
+        });
 }
 
 QString ProviderCommand::defaultDatabase()

@@ -25,6 +25,8 @@ class CommandLine;
 //   Manage the users of a provider database.
 // mwauth provider 2fa enable-totp|recovery-codes|add-webauthn|disable|list NAME ...
 //   Manage a user's second factors (ProviderTwoFactorCommand).
+// mwauth provider client add|list|remove|approve|reject|disable|reenable ...
+//   Manage the OAuth clients (ProviderClientCommand).
 //
 // Default database: "provider.sqlite" in the user's data folder
 // (QStandardPaths::AppDataLocation), or ":memory:" for `serve --demo`.
@@ -65,6 +67,8 @@ public:
     std::optional<int> openForUser(const CommandLine &cl);
 
     provider::UserStore &users() { return *m_users; }
+    // The database open() opened (for the other stores on it, e.g. `provider client`).
+    provider::ProviderDatabase &database() { return *m_db; }
     const provider::User &user() const { return m_user; }
 
 private:

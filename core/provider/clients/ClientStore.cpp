@@ -278,14 +278,13 @@ Result<IssuedClientCredentials> ClientStore::insertClient(const ClientRegistrati
         // Accepted for the owner at once, with every grant of the client.
         const QString accessToken = randomHex(16);
         const QString accessSecret = randomHex(16);
-        const QString wiki = c.wiki == u"*" ? m_options.wikiId : c.wiki;
         if (!ProviderDatabase::run(
                 query,
                 QStringLiteral("INSERT INTO oauth_accepted_consumer (oaac_wiki, oaac_user_id,"
                                " oaac_consumer_id, oaac_access_token, oaac_access_secret,"
                                " oaac_grants, oaac_accepted, oaac_oauth_version)"
                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING oaac_id"),
-                {wiki, c.userId, c.id, accessToken, accessSecret, grantsToDatabase(c.grants), now,
+                {c.wiki, c.userId, c.id, accessToken, accessSecret, grantsToDatabase(c.grants), now,
                  c.oauthVersion})
             || !query.next())
             return ProviderDatabase::sqlError(QStringLiteral("The owner's approval could not be recorded."),

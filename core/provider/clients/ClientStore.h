@@ -18,8 +18,8 @@ namespace mwauth::provider {
 
 struct ClientStoreOptions
 {
-    // The wiki id accepted for `wiki` besides "*", and written to oaac_wiki for owner-only
-    // approvals of "*" clients.
+    // The wiki id accepted for a client's `wiki` besides "*". (An approval's oaac_wiki is the
+    // client's wiki, "*" included, as ConsumerSubmitControl writes it.)
     QString wikiId = QStringLiteral("mwauth");
     // What MediaWiki stores as the callback of owner-only consumers (Special:OAuth/verified).
     QString ownerOnlyCallback = QStringLiteral("/w/index.php?title=Special:OAuth/verified");

@@ -265,7 +265,7 @@ void TestClientStore::ownerOnlyOAuth1()
     QCOMPARE(issued.accessSecret, mediaWikiHmac(storedSecret));
     QVERIFY(storedSecret.toLatin1() != issued.accessSecret);
     QCOMPARE(query.value(2).toLongLong(), m_owner);
-    QCOMPARE(query.value(3).toString(), QStringLiteral("testwiki"));
+    QCOMPARE(query.value(3).toString(), QStringLiteral("*")); // the client's wiki
     QCOMPARE(query.value(4).toString(), QStringLiteral("[\"authonly\"]"));
     QCOMPARE(query.value(5).toInt(), 1);
     QCOMPARE(auditRows(QStringLiteral("create-owner-only")).size(), 1);

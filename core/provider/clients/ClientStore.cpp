@@ -175,30 +175,44 @@ Result<IssuedClientCredentials> ClientStore::registerClient(const ClientRegistra
             ErrorCode::NotFound,
             QStringLiteral("There is no user with the id %1 to own the client.").arg(registration.ownerId));
     query.finish();
-    if (!ProviderDatabase::run(query,
-                               QStringLiteral("SELECT 1 FROM oauth_registered_consumer WHERE oarc_name = ?"
-                                              " AND oarc_user_id = ? AND oarc_version = ?"),
-                               {registration.name, registration.ownerId, registration.version}))
-        return ProviderDatabase::sqlError(QStringLiteral("The clients could not be read."),
-                                          query.lastError());
-    if (query.next())
-        return fail(ErrorCode::Conflict,
-                    QStringLiteral("The owner already has a client named '%1' with version %2; register a "
-                                   "new version or another name.")
-                        .arg(registration.name, registration.version));
-    query.finish();
+    // MediaWiki's UNIQUE (oarc_name, oarc_user_id, oarc_version), as a sentence.
+    const auto nameTaken = [&]() -> Result<bool> {
+        QSqlQuery check(m_db.database());
+        if (!ProviderDatabase::run(
+                check,
+                QStringLiteral("SELECT 1 FROM oauth_registered_consumer WHERE oarc_name = ?"
+                               " AND oarc_user_id = ? AND oarc_version = ?"),
+                {registration.name, registration.ownerId, registration.version}))
+            return ProviderDatabase::sqlError(QStringLiteral("The clients could not be read."),
+                                              check.lastError());
+        return check.next();
+    };
+    const Error taken = fail(ErrorCode::Conflict,
+                             QStringLiteral("The owner already has a client named '%1' with version %2; "
+                                            "register a new version or another name.")
+                                 .arg(registration.name, registration.version));
+    const Result<bool> before = nameTaken();
+    if (!before)
+        return before.error();
+    if (*before)
+        return taken;
 
-    SqlTransaction transaction(m_db.database());
-    if (!transaction.started())
-        return ProviderDatabase::sqlError(QStringLiteral("The client could not be registered."),
-                                          m_db.database().lastError());
-    Result<IssuedClientCredentials> issued = insertClient(registration, actor);
-    if (!issued)
-        return issued;
-    if (const Result<void> committed
-        = transaction.commit(QStringLiteral("The client could not be registered."));
-        !committed)
-        return committed.error();
+    const QString what = QStringLiteral("The client could not be registered.");
+    Result<IssuedClientCredentials> issued = fail(ErrorCode::Internal, what);
+    {
+        SqlTransaction transaction(m_db.database());
+        if (!transaction.started())
+            return ProviderDatabase::sqlError(what, m_db.database().lastError());
+        issued = insertClient(registration, actor);
+        if (issued) {
+            if (const Result<void> committed = transaction.commit(what); !committed)
+                return committed.error();
+            return issued;
+        }
+    } // rolled back
+    // Another connection may have registered the same name and version in between.
+    if (issued.error().code() == ErrorCode::Database && nameTaken().valueOr(false))
+        return taken;
     return issued;
 }
 

@@ -2,6 +2,7 @@
 
 #include "CommandLine.h"
 #include "ProviderClientCommand.h"
+#include "ProviderKeysCommand.h"
 #include "ProviderTwoFactorCommand.h"
 
 #include "provider/LocalProvider.h"
@@ -173,6 +174,11 @@ ProviderCommand::ProviderCommand()
             ProviderClientCommand group;
             return group.run(context, arguments);
         });
+    addSubcommand(u"keys"_s, u"Manage the provider's signing keys ('keys list', 'rotate', 'generate')."_s,
+                  [](CommandContext &context, const QStringList &arguments) {
+                      ProviderKeysCommand group;
+                      return group.run(context, arguments);
+                  });
 }
 
 QString ProviderCommand::defaultDatabase()

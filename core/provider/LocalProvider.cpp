@@ -35,6 +35,22 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
     if (const Result<int> purged = m_sessions->purgeExpired(); !purged)
         qCWarning(log::providerServer).noquote()
             << "Expired sessions were not purged:" << purged.error().toString();
+    Result<ProviderSecret> secret = ProviderSecret::forDatabase(options.database, m_random);
+    if (!secret) {
+        stop();
+        return secret.error();
+    }
+    m_secret = std::make_unique<ProviderSecret>(*secret);
+    m_keys = std::make_unique<SigningKeyStore>(*m_database, *m_secret, m_clock, m_random);
+    if (const Result<bool> keys = m_keys->ensureKeys(options.signingAlgorithm); !keys) {
+        stop();
+        return keys.error();
+    }
+    if (const Result<QStringList> swept = m_keys->sweep(); !swept) {
+        stop();
+        return swept.error();
+    }
+    m_clients = std::make_unique<ClientStore>(*m_database, *m_secret, m_clock, m_random);
     m_hasher = std::make_unique<PasswordHasher>(m_random, options.passwordIterations);
     m_users = std::make_unique<UserStore>(*m_database, *m_hasher, m_clock);
 
@@ -50,12 +66,12 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
     m_server = std::make_unique<ProviderServer>(&m_random);
     m_server->setScriptPath(options.scriptPath);
     m_server->setSessionStore(m_sessions.get());
-    installServices();
     const Result<void> listening = m_server->start(options.port);
     if (!listening) {
         stop();
         return listening;
     }
+    installServices(); // after listening: the issuer names the port
     return {};
 }
 
@@ -72,6 +88,11 @@ void LocalProvider::installServices()
     m_loginApi->install(*m_server);
     m_loginPages = std::make_unique<LoginPages>(*m_loginService, *m_users, m_clock, m_random);
     m_loginPages->install(*m_server); // Special:UserLogin, Special:UserLogout, Special:OATHManage
+    m_keysApi = std::make_unique<KeysApi>(*m_keys);
+    m_keysApi->install(*m_server); // rest.php/oauth2/jwks
+    m_accessTokens = std::make_unique<AccessTokens>(*m_database, m_clock, m_random, issuer().toString());
+    m_tokenApi = std::make_unique<TokenApi>(*m_clients, *m_keys, *m_accessTokens);
+    m_tokenApi->install(*m_server); // rest.php/oauth2/access_token
 }
 
 void LocalProvider::stop()
@@ -79,11 +100,17 @@ void LocalProvider::stop()
     if (m_server)
         m_server->stop();
     m_server.reset();
+    m_tokenApi.reset();
+    m_accessTokens.reset();
+    m_keysApi.reset();
     m_loginPages.reset();
     m_loginApi.reset();
     m_loginService.reset();
     m_users.reset();
     m_hasher.reset();
+    m_clients.reset();
+    m_keys.reset();
+    m_secret.reset();
     m_sessions.reset();
     m_database.reset();
     m_demoAccounts.clear();

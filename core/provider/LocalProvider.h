@@ -6,10 +6,16 @@
 #include "common/Result.h"
 #include "provider/accounts/PasswordHasher.h"
 #include "provider/accounts/UserStore.h"
+#include "provider/clients/ClientStore.h"
 #include "provider/db/ProviderDatabase.h"
+#include "provider/keys/KeysApi.h"
+#include "provider/keys/SigningKeyStore.h"
 #include "provider/login/LoginApi.h"
 #include "provider/login/LoginService.h"
+#include "provider/oauth2/AccessTokens.h"
+#include "provider/oauth2/TokenApi.h"
 #include "provider/pages/LoginPages.h"
+#include "provider/secret/ProviderSecret.h"
 #include "provider/server/DatabaseSessionStore.h"
 #include "provider/server/ProviderServer.h"
 #include "provider/server/SessionStore.h"
@@ -31,6 +37,8 @@ struct LocalProviderOptions
     QString scriptPath = QStringLiteral("/w"); // "" for a wiki at the root
     bool demo = false; // seed the demo accounts (DemoData), skipping those that exist
     int passwordIterations = PasswordHasher::DefaultIterations; // tests may lower it
+    // The algorithm of the first signing keys (an existing current key keeps its own).
+    jose::JwsAlgorithm signingAlgorithm = jose::JwsAlgorithm::RS256;
 };
 
 // The local MediaWiki look-alike as one object (DESIGN.md section 5): the database, the
@@ -70,6 +78,8 @@ public:
     // The parts, for services and tests; null when not running.
     ProviderServer *server() { return m_server.get(); }
     UserStore *users() { return m_users.get(); }
+    ClientStore *clients() { return m_clients.get(); }
+    SigningKeyStore *keys() { return m_keys.get(); }
     ProviderDatabase *database() { return m_database.get(); }
     SessionStore *sessions() { return m_sessions.get(); } // the database's sessions
 
@@ -82,11 +92,17 @@ private:
     Random &m_random;
     std::unique_ptr<ProviderDatabase> m_database;
     std::unique_ptr<DatabaseSessionStore> m_sessions; // before the database goes
+    std::unique_ptr<ProviderSecret> m_secret;
+    std::unique_ptr<SigningKeyStore> m_keys;
+    std::unique_ptr<ClientStore> m_clients;
     std::unique_ptr<PasswordHasher> m_hasher;
     std::unique_ptr<UserStore> m_users;
     std::unique_ptr<LoginService> m_loginService;
     std::unique_ptr<LoginApi> m_loginApi;
     std::unique_ptr<LoginPages> m_loginPages;
+    std::unique_ptr<KeysApi> m_keysApi;
+    std::unique_ptr<AccessTokens> m_accessTokens;
+    std::unique_ptr<TokenApi> m_tokenApi;
     std::unique_ptr<ProviderServer> m_server;
     QList<DemoAccount> m_demoAccounts;
 };

@@ -11,6 +11,7 @@
 #include "otp/VirtualAuthenticator.h"
 #include "provider/DemoData.h"
 #include "provider/LocalProvider.h"
+#include "provider/secret/ProviderSecret.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -58,6 +59,9 @@ private:
 
 void TestDemoLogins::initTestCase()
 {
+    // A provider on PostgreSQL takes its secret from the environment (SQLite: a file beside it).
+    if (TestDatabase::isPostgres())
+        qputenv(ProviderSecret::EnvironmentVariable, ProviderSecret::generate(m_random).hex());
     QVERIFY2(m_databases.start(), qPrintable(m_databases.errorString()));
 }
 

@@ -93,6 +93,8 @@ void LocalProvider::installServices()
     m_accessTokens = std::make_unique<AccessTokens>(*m_database, m_clock, m_random, issuer().toString());
     m_tokenApi = std::make_unique<TokenApi>(*m_clients, *m_keys, *m_accessTokens);
     m_tokenApi->install(*m_server); // rest.php/oauth2/access_token
+    m_discoveryApi = std::make_unique<DiscoveryApi>(*m_keys);
+    m_discoveryApi->install(*m_server); // /.well-known/oauth-authorization-server
 }
 
 void LocalProvider::stop()
@@ -100,6 +102,7 @@ void LocalProvider::stop()
     if (m_server)
         m_server->stop();
     m_server.reset();
+    m_discoveryApi.reset();
     m_tokenApi.reset();
     m_accessTokens.reset();
     m_keysApi.reset();

@@ -13,6 +13,7 @@
 #include "provider/login/LoginApi.h"
 #include "provider/login/LoginService.h"
 #include "provider/oauth2/AccessTokens.h"
+#include "provider/oauth2/DiscoveryApi.h"
 #include "provider/oauth2/TokenApi.h"
 #include "provider/pages/LoginPages.h"
 #include "provider/secret/ProviderSecret.h"
@@ -103,6 +104,7 @@ private:
     std::unique_ptr<KeysApi> m_keysApi;
     std::unique_ptr<AccessTokens> m_accessTokens;
     std::unique_ptr<TokenApi> m_tokenApi;
+    std::unique_ptr<DiscoveryApi> m_discoveryApi;
     std::unique_ptr<ProviderServer> m_server;
     QList<DemoAccount> m_demoAccounts;
 };

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void refused_data();
     void refused();
     void tokensVerifyAcrossARotation();
+    void discoveryNamesWhatWorks();
 
 private:
     struct Client
@@ -285,6 +286,34 @@ void TestTokenApi::tokensVerifyAcrossARotation()
     const auto stale = jose::Jws::verify(*oldParts, publishedKeys());
     QVERIFY(!stale.ok());
     QCOMPARE(stale.error().code(), ErrorCode::NoMatchingKey);
+}
+
+// RFC 8414 metadata at the server's root: its endpoints answer, and a client that discovers
+// them gets a token and verifies it.
+void TestTokenApi::discoveryNamesWhatWorks()
+{
+    const Reply reply = m_http->send(
+        "GET", QUrl(m_provider->baseUrl().toString() + u"/.well-known/oauth-authorization-server"));
+    QCOMPARE(reply.status, 200);
+    const QJsonObject metadata = reply.json();
+    QCOMPARE(metadata[u"issuer"].toString(), m_provider->issuer().toString());
+    QCOMPARE(metadata[u"grant_types_supported"].toArray(), QJsonArray {QStringLiteral("client_credentials")});
+    QVERIFY(metadata[u"scopes_supported"].toArray().contains(QStringLiteral("editpage")));
+    QVERIFY(metadata[u"scopes_supported"].toArray().contains(QStringLiteral("mwoauth-authonly")));
+    QVERIFY(!metadata.contains(u"authorization_endpoint")); // not until it exists
+    const QUrl tokenEndpoint(metadata[u"token_endpoint"].toString());
+    const Reply issued = m_http->send("POST", tokenEndpoint,
+                                      "grant_type=client_credentials&client_id=" + m_machine.id.toLatin1()
+                                          + "&client_secret=" + m_machine.secret.toLatin1());
+    QCOMPARE(issued.status, 200);
+    const Reply jwks = m_http->send("GET", QUrl(metadata[u"jwks_uri"].toString()));
+    const auto keys = jose::Jwks::fromJson(jwks.body);
+    QVERIFY(keys.ok());
+    const auto parts = jose::Jws::parse(issued.json()[u"access_token"].toString().toLatin1());
+    QVERIFY(parts.ok());
+    QVERIFY(jose::Jws::verify(*parts, *keys).ok());
+    QVERIFY(metadata[u"x-mwauth-access-token-signing-alg-values"].toArray().contains(
+        parts->header[u"alg"].toString()));
 }
 
 QTEST_GUILESS_MAIN(TestTokenApi)

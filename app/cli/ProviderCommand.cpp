@@ -41,7 +41,7 @@ QJsonObject serveJson(const provider::LocalProvider &provider)
             {u"index"_s, urlText(provider.indexUrl())},
             {u"issuer"_s, urlText(provider.issuer())},
             {u"users"_s, provider::DemoData::toJson(provider.demoAccounts())},
-            {u"clients"_s, QJsonArray()}};
+            {u"clients"_s, provider::DemoData::toJson(provider.demoClients())}};
 }
 
 QString serveText(const provider::LocalProvider &provider, const QString &database)

@@ -212,4 +212,119 @@ QJsonArray DemoData::toJson(const QList<DemoAccount> &accounts)
     return array;
 }
 
+namespace {
+
+struct DemoClientDefinition
+{
+    const char *name;
+    int oauthVersion;
+    bool confidential;
+    bool ownerOnly;
+    bool approved;
+    const char *redirectUri;
+    QStringList grantTypes;
+};
+
+// A loopback callback the console listens on for its demo flows.
+constexpr const char *kDemoCallback = "http://127.0.0.1:53682/callback";
+
+QList<DemoClientDefinition> demoClientDefinitions()
+{
+    const QString code = u"authorization_code"_s;
+    const QString refresh = u"refresh_token"_s;
+    const QString machine = u"client_credentials"_s;
+    return {
+        {"Demo web app", 2, true, false, true, kDemoCallback, {code, refresh}},
+        {"Demo bot", 2, true, false, true, kDemoCallback, {machine}},
+        {"Demo public app", 2, false, false, true, kDemoCallback, {code, refresh}},
+        {"Demo OAuth 1 tool", 1, true, false, true, "http://127.0.0.1:53682/oauth1/callback", {}},
+        {"Demo owner-only script", 1, true, true, true, "", {}},
+        {"Demo proposed app", 2, true, false, false, kDemoCallback, {code, refresh}},
+    };
+}
+
+DemoClient demoClientOf(const ClientStore &clients, const OAuthClient &client)
+{
+    DemoClient demo;
+    demo.name = client.name;
+    demo.clientId = client.consumerKey;
+    demo.oauthVersion = client.oauthVersion;
+    demo.confidential = client.isConfidential();
+    demo.ownerOnly = client.ownerOnly;
+    demo.approved = client.stage == ClientStage::Approved;
+    demo.redirectUri = client.callbackUrl;
+    demo.grantTypes = client.oauth2GrantTypes;
+    demo.grants = client.grants;
+    if (demo.confidential)
+        demo.clientSecret = QString::fromLatin1(clients.clientSecret(client));
+    return demo;
+}
+
+} // namespace
+
+Result<QList<DemoClient>> DemoData::seedClients(ClientStore &clients, UserStore &users)
+{
+    const Result<User> admin = users.findUser(u"Admin"_s);
+    if (!admin)
+        return admin.error();
+    const Result<QList<OAuthClient>> existing = clients.listByOwner(admin->id);
+    if (!existing)
+        return existing.error();
+    QList<DemoClient> list;
+    for (const DemoClientDefinition &definition : demoClientDefinitions()) {
+        const QString name = QString::fromLatin1(definition.name);
+        const auto found = std::find_if(existing->cbegin(), existing->cend(),
+                                        [&name](const OAuthClient &client) { return client.name == name; });
+        if (found != existing->cend()) {
+            list.append(demoClientOf(clients, *found));
+            continue;
+        }
+        ClientRegistration registration;
+        registration.name = name;
+        registration.oauthVersion = definition.oauthVersion;
+        registration.callbackUrl = QString::fromLatin1(definition.redirectUri);
+        registration.description = u"A demo client of the local provider."_s;
+        registration.email = u"admin@demo.invalid"_s;
+        registration.ownerId = admin->id;
+        registration.ownerOnly = definition.ownerOnly;
+        registration.oauth2IsConfidential = definition.confidential;
+        registration.oauth2GrantTypes = definition.grantTypes;
+        registration.grants = {u"basic"_s, u"editpage"_s};
+        registration.approved = definition.approved;
+        const Result<IssuedClientCredentials> issued = clients.registerClient(registration, u"Admin"_s);
+        if (!issued)
+            return issued.error().prefixed(u"The demo client '%1' could not be registered"_s.arg(name));
+        DemoClient demo = demoClientOf(clients, issued->client);
+        demo.accessToken = QString::fromLatin1(issued->accessToken);
+        demo.accessSecret = QString::fromLatin1(issued->accessSecret);
+        demo.created = true;
+        list.append(demo);
+    }
+    return list;
+}
+
+QJsonArray DemoData::toJson(const QList<DemoClient> &clients)
+{
+    QJsonArray array;
+    for (const DemoClient &client : clients) {
+        QJsonObject object {{u"name"_s, client.name},
+                            {u"client_id"_s, client.clientId},
+                            {u"oauth_version"_s, client.oauthVersion},
+                            {u"confidential"_s, client.confidential},
+                            {u"owner_only"_s, client.ownerOnly},
+                            {u"approved"_s, client.approved},
+                            {u"redirect_uri"_s, client.redirectUri},
+                            {u"grant_types"_s, QJsonArray::fromStringList(client.grantTypes)},
+                            {u"grants"_s, QJsonArray::fromStringList(client.grants)}};
+        if (!client.clientSecret.isEmpty())
+            object.insert(u"client_secret"_s, client.clientSecret);
+        if (!client.accessToken.isEmpty())
+            object.insert(u"access_token"_s, client.accessToken);
+        if (!client.accessSecret.isEmpty())
+            object.insert(u"access_secret"_s, client.accessSecret);
+        array.append(object);
+    }
+    return array;
+}
+
 } // namespace mwauth::provider

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "provider/clients/ClientStore.h"
+
 #include "common/Random.h"
 #include "common/Result.h"
 #include "provider/accounts/UserStore.h"
@@ -27,6 +29,24 @@ struct DemoAccount
     // signature counter the provider stored; empty if that key is no longer registered).
     QByteArray webAuthnCredential;
     bool created = false; // made by this seeding (false: the user existed and was left alone)
+};
+
+// One demo OAuth client and what a demo needs to use it (the `clients` of `serve --json`).
+struct DemoClient
+{
+    QString name;
+    QString clientId; // consumer key
+    QString clientSecret; // empty for public clients; derived again on every run
+    int oauthVersion = 2;
+    bool confidential = true;
+    bool ownerOnly = false;
+    bool approved = true; // false: left proposed, for demos of the approval queue
+    QString redirectUri;
+    QStringList grantTypes; // OAuth 2
+    QStringList grants;
+    QString accessToken; // owner-only OAuth 1: known only in the run that registered it
+    QString accessSecret;
+    bool created = false;
 };
 
 // The fixed demo accounts (DESIGN.md section 5, "Demo data"). Passwords, TOTP seeds and
@@ -64,6 +84,16 @@ public:
     // [{"name", "password", "groups", "modules", "totp_secret"?, "recovery_codes"?,
     //   "webauthn_credential"? (the VirtualAuthenticator JSON as an object)}]
     static QJsonArray toJson(const QList<DemoAccount> &accounts);
+
+    // The demo clients, owned by Admin (which must exist: seed() first), registered when
+    // missing (by name): a confidential OAuth 2 web app, a client_credentials bot, a public
+    // PKCE app, an OAuth 1.0a tool, an owner-only OAuth 1.0a script and a proposed (not yet
+    // approved) app. Secrets are MediaWiki's derived ones, so every run can print them again
+    // (as long as the provider secret stays).
+    static Result<QList<DemoClient>> seedClients(ClientStore &clients, UserStore &users);
+    // [{"name", "client_id", "client_secret"?, "oauth_version", "confidential", "owner_only",
+    //   "approved", "redirect_uri", "grant_types", "grants", "access_token"?, "access_secret"?}]
+    static QJsonArray toJson(const QList<DemoClient> &clients);
 };
 
 } // namespace mwauth::provider

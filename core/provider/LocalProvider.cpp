@@ -61,6 +61,12 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
             return accounts.error();
         }
         m_demoAccounts = std::move(*accounts);
+        Result<QList<DemoClient>> clients = DemoData::seedClients(*m_clients, *m_users);
+        if (!clients) {
+            stop();
+            return clients.error();
+        }
+        m_demoClients = std::move(*clients);
     }
 
     m_server = std::make_unique<ProviderServer>(&m_random);
@@ -117,6 +123,7 @@ void LocalProvider::stop()
     m_sessions.reset();
     m_database.reset();
     m_demoAccounts.clear();
+    m_demoClients.clear();
 }
 
 bool LocalProvider::isRunning() const

@@ -75,6 +75,8 @@ public:
 
     // The demo accounts after start() with demo set (empty otherwise).
     const QList<DemoAccount> &demoAccounts() const { return m_demoAccounts; }
+    // The demo clients after start() with demo set (empty otherwise).
+    const QList<DemoClient> &demoClients() const { return m_demoClients; }
 
     // The parts, for services and tests; null when not running.
     ProviderServer *server() { return m_server.get(); }
@@ -107,6 +109,7 @@ private:
     std::unique_ptr<DiscoveryApi> m_discoveryApi;
     std::unique_ptr<ProviderServer> m_server;
     QList<DemoAccount> m_demoAccounts;
+    QList<DemoClient> m_demoClients;
 };
 
 } // namespace mwauth::provider

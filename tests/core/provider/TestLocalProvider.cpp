@@ -47,6 +47,7 @@ private slots:
     void demoOnFileDatabase();
     void sessionsSurviveARestart();
     void demoKeysFollowTheStoredCounter();
+    void demoClients();
 
 private:
     static LocalProviderOptions demoOnFile(const QTemporaryDir &dir);
@@ -549,6 +550,47 @@ void TestLocalProvider::demoKeysFollowTheStoredCounter()
     for (const DemoAccount &account : *third) {
         if (account.name == u"Carol")
             QVERIFY(account.webAuthnCredential.isEmpty());
+    }
+}
+
+// The demo clients: registered once, their secrets derived again on every start (so a reused
+// database prints the same ones), each secret accepted by the store, public clients without one.
+void TestLocalProvider::demoClients()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const LocalProviderOptions options = demoOnFile(dir);
+    QList<DemoClient> first;
+    {
+        LocalProvider provider(m_clock, m_random);
+        QVERIFY(provider.start(options).ok());
+        first = provider.demoClients();
+        QCOMPARE(first.size(), 6);
+        for (const DemoClient &client : std::as_const(first)) {
+            QVERIFY(client.created);
+            const Result<OAuthClient> stored = provider.clients()->findByKey(client.clientId);
+            QVERIFY2(stored.ok(), qPrintable(client.name));
+            QCOMPARE(client.confidential, !client.clientSecret.isEmpty());
+            if (client.confidential)
+                QVERIFY(provider.clients()->verifySecret(*stored, client.clientSecret.toLatin1()));
+            QCOMPARE(stored->stage == ClientStage::Approved, client.approved);
+        }
+        const QJsonArray json = DemoData::toJson(first);
+        QCOMPARE(json.size(), 6);
+        for (const QJsonValue &client : json) {
+            for (const char *key : {"name", "client_id", "oauth_version", "confidential", "owner_only",
+                                    "redirect_uri", "grant_types"})
+                QVERIFY2(client.toObject().contains(QLatin1String(key)), key);
+        }
+    }
+    LocalProvider again(m_clock, m_random);
+    QVERIFY(again.start(options).ok());
+    const QList<DemoClient> second = again.demoClients();
+    QCOMPARE(second.size(), first.size());
+    for (qsizetype i = 0; i < second.size(); ++i) {
+        QVERIFY(!second.at(i).created);
+        QCOMPARE(second.at(i).clientId, first.at(i).clientId);
+        QCOMPARE(second.at(i).clientSecret, first.at(i).clientSecret);
     }
 }
 

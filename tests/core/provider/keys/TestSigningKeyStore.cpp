@@ -2,6 +2,7 @@
 
 #include "jose/Jws.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -10,6 +11,8 @@
 
 #include "../TestDatabase.h"
 
+#include <algorithm>
+#include <array>
 #include <latch>
 #include <memory>
 
@@ -320,37 +323,73 @@ void TestSigningKeyStore::atMostOneCurrentOverRotations()
 
 void TestSigningKeyStore::concurrentEnsureMakesOneCurrent()
 {
-    // Two provider instances start at once on one database: one current key, one next key.
-    constexpr int Instances = 2;
-    std::latch ready(Instances);
-    QList<QString> errors(Instances);
+    // Provider instances start at once on one database, each on its own thread with its own
+    // connection: exactly one of them makes the keys (one current, one next); the others find
+    // them made, before or under the lock.
+    constexpr int Instances = 4;
+    // What the threads touch is theirs by shared ownership: a thread still running after a
+    // failed wait below uses nothing of this function's frame.
+    struct Shared
+    {
+        explicit Shared(std::ptrdiff_t count)
+            : ready(count)
+        { }
+        std::latch ready;
+        std::array<QString, Instances> errors;
+        std::array<bool, Instances> made {};
+    };
+    const auto shared = std::make_shared<Shared>(Instances);
     QList<QThread *> threads;
     for (int i = 0; i < Instances; ++i) {
-        threads << QThread::create([this, i, &ready, &errors] {
-            auto db = ProviderDatabase::open(m_location);
+        threads << QThread::create([this, i, shared, location = m_location] {
+            auto db = ProviderDatabase::open(location);
             if (!db) {
-                errors[i] = db.error().toString();
-                ready.count_down();
+                shared->errors[i] = db.error().toString();
+                shared->ready.count_down();
                 return;
             }
             SigningKeyStore store(**db, m_secret, m_clock, m_random);
-            ready.arrive_and_wait();
+            shared->ready.arrive_and_wait();
             const Result<bool> made = store.ensureKeys(jose::JwsAlgorithm::ES256, u"instance"_s);
-            if (!made)
-                errors[i] = made.error().toString();
+            if (made)
+                shared->made[i] = *made;
+            else
+                shared->errors[i] = made.error().toString();
         });
     }
     for (QThread *thread : std::as_const(threads))
         thread->start();
+    const QDeadlineTimer deadline(60000);
+    bool finished = true;
     for (QThread *thread : std::as_const(threads)) {
-        QVERIFY(thread->wait(60000));
-        delete thread;
+        if (thread->wait(deadline))
+            delete thread;
+        else
+            finished = false; // left running (and leaked): deleting it would abort the test run
     }
-    for (const QString &error : std::as_const(errors))
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-    QCOMPARE(keysIn(SigningKeyState::Current).size(), 1);
-    QCOMPARE(keysIn(SigningKeyState::Next).size(), 1);
-    QCOMPARE(m_store->list()->size(), 2);
+    QVERIFY2(finished,
+             "An instance did not return from ensureKeys within a minute: a lock was not released.");
+    for (int i = 0; i < Instances; ++i)
+        QVERIFY2(shared->errors[i].isEmpty(), qPrintable(u"Instance %1: "_s.arg(i) + shared->errors[i]));
+    QCOMPARE(std::count(shared->made.cbegin(), shared->made.cend(), true), 1);
+
+    const Result<QList<SigningKeyInfo>> keys = m_store->list();
+    QVERIFY2(keys.ok(), qPrintable(keys.error().toString()));
+    QCOMPARE(keys->size(), 2);
+    const QList<SigningKeyInfo> current = keysIn(SigningKeyState::Current);
+    const QList<SigningKeyInfo> next = keysIn(SigningKeyState::Next);
+    QCOMPARE(current.size(), 1);
+    QCOMPARE(next.size(), 1);
+    QCOMPARE(current.constFirst().alg, u"ES256"_s);
+    QCOMPARE(next.constFirst().alg, u"ES256"_s);
+    // Sealed with the secret every instance shares: this connection signs with it.
+    const Result<jose::Jwk> signing = m_store->currentKey();
+    QVERIFY2(signing.ok(), qPrintable(signing.error().toString()));
+    QCOMPARE(signing->kid(), current.constFirst().kid);
+    // One change, so one audit row.
+    const QList<QStringList> audit = auditRows();
+    QCOMPARE(audit.size(), 1);
+    QCOMPARE(audit.constFirst().at(1), u"signingkey/ensure"_s);
 }
 
 void TestSigningKeyStore::generateReplacesNext()

@@ -35,38 +35,39 @@ Result<std::optional<QJsonObject>> parseValue(const QString &key, const QByteArr
 
 } // namespace
 
-Result<void> OAuthCache::put(const QString &key, const QJsonObject &value, double ttlSeconds)
+Result<bool> OAuthCache::store(const QString &key, const QJsonObject &value, double ttlSeconds,
+                               bool onlyOverExpired)
 {
     if (!(ttlSeconds > 0))
         return fail(ErrorCode::InvalidInput, QStringLiteral("A cache entry needs a positive lifetime."));
+    // With onlyOverExpired a live entry makes the statement change nothing.
     QSqlQuery query(m_db.database());
-    const QString sql
-        = QStringLiteral("INSERT INTO oauth_cache (oc_key, oc_value, oc_expires) VALUES (?, ?, ?) "
-                         "ON CONFLICT (oc_key) DO UPDATE SET oc_value = excluded.oc_value, "
-                         "oc_expires = excluded.oc_expires");
-    const QString text = QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Compact));
-    if (!ProviderDatabase::run(query, sql, {key, text, expiryFor(m_clock.nowSeconds(), ttlSeconds)}))
+    QString sql = QStringLiteral("INSERT INTO oauth_cache (oc_key, oc_value, oc_expires) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (oc_key) DO UPDATE SET oc_value = excluded.oc_value, "
+                                 "oc_expires = excluded.oc_expires");
+    QVariantList values {key, QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Compact)),
+                         expiryFor(m_clock.nowSeconds(), ttlSeconds)};
+    if (onlyOverExpired) {
+        sql += QStringLiteral(" WHERE oauth_cache.oc_expires <= ?");
+        values.append(nowSeconds(m_clock));
+    }
+    if (!ProviderDatabase::run(query, sql, values))
         return ProviderDatabase::sqlError(QStringLiteral("An OAuth cache entry could not be stored."),
                                           query.lastError());
+    return query.numRowsAffected() > 0;
+}
+
+Result<void> OAuthCache::put(const QString &key, const QJsonObject &value, double ttlSeconds)
+{
+    const Result<bool> stored = store(key, value, ttlSeconds, false);
+    if (!stored)
+        return stored.error();
     return {};
 }
 
 Result<bool> OAuthCache::add(const QString &key, const QJsonObject &value, double ttlSeconds)
 {
-    if (!(ttlSeconds > 0))
-        return fail(ErrorCode::InvalidInput, QStringLiteral("A cache entry needs a positive lifetime."));
-    // Replaces only an expired entry; a live one makes the statement change nothing.
-    QSqlQuery query(m_db.database());
-    const QString sql
-        = QStringLiteral("INSERT INTO oauth_cache (oc_key, oc_value, oc_expires) VALUES (?, ?, ?) "
-                         "ON CONFLICT (oc_key) DO UPDATE SET oc_value = excluded.oc_value, "
-                         "oc_expires = excluded.oc_expires WHERE oauth_cache.oc_expires <= ?");
-    const QString text = QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Compact));
-    if (!ProviderDatabase::run(query, sql,
-                               {key, text, expiryFor(m_clock.nowSeconds(), ttlSeconds), nowSeconds(m_clock)}))
-        return ProviderDatabase::sqlError(QStringLiteral("An OAuth cache entry could not be stored."),
-                                          query.lastError());
-    return query.numRowsAffected() > 0;
+    return store(key, value, ttlSeconds, true);
 }
 
 Result<std::optional<QJsonObject>> OAuthCache::get(const QString &key) const

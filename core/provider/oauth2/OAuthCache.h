@@ -44,6 +44,8 @@ public:
     Result<int> purgeExpired();
 
 private:
+    Result<bool> store(const QString &key, const QJsonObject &value, double ttlSeconds, bool onlyOverExpired);
+
     ProviderDatabase &m_db;
     const Clock &m_clock;
 };

@@ -29,25 +29,6 @@ QByteArray sealContext(const QString &kid)
     return "signing_key:" + kid.toUtf8();
 }
 
-// The current and the next key among `keys` (the last of each, should there be more).
-struct ActiveKeys
-{
-    std::optional<SigningKeyInfo> current;
-    std::optional<SigningKeyInfo> next;
-};
-
-ActiveKeys activeKeys(const QList<SigningKeyInfo> &keys)
-{
-    ActiveKeys active;
-    for (const SigningKeyInfo &key : keys) {
-        if (key.state == SigningKeyState::Current)
-            active.current = key;
-        else if (key.state == SigningKeyState::Next)
-            active.next = key;
-    }
-    return active;
-}
-
 } // namespace
 
 QString signingKeyStateName(SigningKeyState state)
@@ -270,6 +251,33 @@ void SigningKeyStore::rollback()
     query.exec(u"ROLLBACK"_s);
 }
 
+// The current and the next key among `keys` (the last of each, should there be more).
+SigningKeyStore::ActiveKeys SigningKeyStore::activeKeys(const QList<SigningKeyInfo> &keys)
+{
+    SigningKeyStore::ActiveKeys active;
+    for (const SigningKeyInfo &key : keys) {
+        if (key.state == SigningKeyState::Current)
+            active.current = key;
+        else if (key.state == SigningKeyState::Next)
+            active.next = key;
+    }
+    return active;
+}
+
+// Takes the write lock and reads the current and next keys under it; on failure nothing is
+// left locked.
+Result<SigningKeyStore::ActiveKeys> SigningKeyStore::lockAndReadActive()
+{
+    if (auto locked = beginLocked(); !locked)
+        return locked.error();
+    const Result<QList<SigningKeyInfo>> under = readKeys(kActive);
+    if (!under) {
+        rollback();
+        return under.error();
+    }
+    return activeKeys(*under);
+}
+
 Result<bool> SigningKeyStore::ensureKeys(jose::JwsAlgorithm alg, const QString &actor)
 {
     if (auto supported = checkSupported(alg); !supported)
@@ -304,14 +312,10 @@ Result<bool> SigningKeyStore::ensureKeys(jose::JwsAlgorithm alg, const QString &
     if (!preNext)
         return preNext.error();
 
-    if (auto locked = beginLocked(); !locked)
-        return locked.error();
-    const Result<QList<SigningKeyInfo>> under = readKeys(kActive);
-    if (!under) {
-        rollback();
-        return under.error();
-    }
-    const ActiveKeys active = activeKeys(*under);
+    const Result<ActiveKeys> lockedKeys = lockAndReadActive();
+    if (!lockedKeys)
+        return lockedKeys.error();
+    const ActiveKeys &active = *lockedKeys;
     if (active.current && active.next) {
         rollback();
         return false;
@@ -421,14 +425,10 @@ Result<SigningKeyRotation> SigningKeyStore::rotate(const QString &actor)
     if (!made)
         return made.error();
 
-    if (auto locked = beginLocked(); !locked)
-        return locked.error();
-    const Result<QList<SigningKeyInfo>> under = readKeys(kActive);
-    if (!under) {
-        rollback();
-        return under.error();
-    }
-    const ActiveKeys active = activeKeys(*under);
+    const Result<ActiveKeys> lockedKeys = lockAndReadActive();
+    if (!lockedKeys)
+        return lockedKeys.error();
+    const ActiveKeys &active = *lockedKeys;
     if (!active.next) {
         rollback();
         return noNext();

@@ -160,6 +160,14 @@ private:
                           qint64 retireAfter = 0);
     Result<void> audit(const QString &actor, const QString &action, const QJsonObject &detail);
     Result<void> beginLocked();
+    // The current and the next key (the last of each, should there be more).
+    struct ActiveKeys
+    {
+        std::optional<SigningKeyInfo> current;
+        std::optional<SigningKeyInfo> next;
+    };
+    static ActiveKeys activeKeys(const QList<SigningKeyInfo> &keys);
+    Result<ActiveKeys> lockAndReadActive();
     Result<void> commit();
     void rollback();
     Result<jose::Jwk> publicKeyOf(const SigningKeyInfo &info);

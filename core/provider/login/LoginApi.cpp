@@ -1,6 +1,7 @@
 #include "LoginApi.h"
 
 #include "AuthRequests.h"
+#include "SessionTokens.h"
 #include "common/ConstantTime.h"
 #include "common/Logging.h"
 #include "otp/Base32.h"
@@ -19,7 +20,6 @@ const QString &kLoginToken = LoginService::LoginTokenKey;
 const QString &kEditToken = LoginService::EditTokenKey;
 const QString &kUserId = LoginService::UserIdKey;
 const QString &kUserName = LoginService::UserNameKey;
-const QString kTokenSuffix = QStringLiteral("+\\");
 
 constexpr int kSessionCookieDays = 30;
 constexpr int kRememberMeDays = 180;
@@ -93,25 +93,11 @@ void LoginApi::install(ProviderServer &server)
                         [this, srv](const ApiRequest &request) { return logout(request, srv->wikiId()); });
 }
 
-QString LoginApi::sessionToken(SessionData &session, const QString &key)
-{
-    QString token = session.value(key).toString();
-    if (token.isEmpty()) {
-        token = QString::fromLatin1(m_random.bytes(20).toHex());
-        session.insert(key, token);
-    }
-    return token;
-}
-
 bool LoginApi::tokenMatches(const ApiRequest &request, const QString &key, const QString &sent) const
 {
-    const QString stored = request.session.value(key).toString();
-    QString expected = stored + kTokenSuffix;
-    if (key == kEditToken && request.session.value(kUserId).toLongLong() == 0)
-        expected = kTokenSuffix; // anonymous csrf token
-    else if (stored.isEmpty())
-        return false;
-    return constantTimeEquals(expected.toUtf8(), sent.toUtf8());
+    if (key == kEditToken && request.session.value(kUserId).toLongLong() == 0) // anonymous csrf token
+        return constantTimeEquals(TokenSuffix.toUtf8(), sent.toUtf8());
+    return sessionTokenMatches(request.session, key, sent);
 }
 
 QJsonObject LoginApi::unrecognizedWarnings(const ApiRequest &request, const QString &module,
@@ -253,13 +239,12 @@ ApiResponse LoginApi::query(const ApiRequest &request)
             for (const QString &type : types) {
                 if (type == u"login") {
                     sessionChanged |= !session.contains(kLoginToken);
-                    tokens.insert(QStringLiteral("logintoken"),
-                                  QString(sessionToken(session, kLoginToken) + kTokenSuffix));
+                    tokens.insert(QStringLiteral("logintoken"), sessionToken(session, kLoginToken, m_random));
                 } else if (type == u"csrf") {
-                    QString token = kTokenSuffix;
+                    QString token = TokenSuffix;
                     if (session.value(kUserId).toLongLong() != 0) {
                         sessionChanged |= !session.contains(kEditToken);
-                        token = sessionToken(session, kEditToken) + kTokenSuffix;
+                        token = sessionToken(session, kEditToken, m_random);
                     }
                     tokens.insert(QStringLiteral("csrftoken"), token);
                 } else {

@@ -63,7 +63,6 @@ private:
                         const QString &wikiId, const QJsonObject &warnings);
     QJsonObject authManagerInfo(const ApiRequest &request, const SessionData &session);
     QJsonObject userInfo(const ApiRequest &request, const SessionData &session);
-    QString sessionToken(SessionData &session, const QString &key);
     // Compares a sent token with the session's `key` token ("+\" only when anonymous csrf).
     bool tokenMatches(const ApiRequest &request, const QString &key, const QString &sent) const;
     // A warning object for parameters that are neither general nor in `moduleParams`.

@@ -2,10 +2,10 @@
 
 #include "HtmlPage.h"
 #include "PageRequest.h"
-#include "PageTokens.h"
 #include "ReturnTo.h"
 #include "provider/login/AuthRequests.h"
 #include "provider/login/LoginApi.h"
+#include "provider/login/SessionTokens.h"
 
 namespace mwauth::provider {
 
@@ -121,7 +121,7 @@ IndexResponse LoginPages::loginForm(const IndexRequest &request, SessionData &se
         page.addError(error);
     if (!notice.isEmpty())
         page.addNotice(notice);
-    const QString token = pageToken(session, LoginService::LoginTokenKey, m_random);
+    const QString token = sessionToken(session, LoginService::LoginTokenKey, m_random);
     const QString nameFocus = name.isEmpty() ? QStringLiteral(" autofocus") : QString();
     const QString passwordFocus = name.isEmpty() ? QString() : QStringLiteral(" autofocus");
     QString fields = html::hidden(QStringLiteral("wpLoginToken"), token) + returnTo.hiddenFields();
@@ -171,8 +171,8 @@ IndexResponse LoginPages::submitLogin(const IndexRequest &request, const QString
 {
     SessionData session = request.session;
     const QString name = QString::fromUtf8(request.formValue("wpName"));
-    if (!pageTokenMatches(session, LoginService::LoginTokenKey,
-                          QString::fromUtf8(request.formValue("wpLoginToken"))))
+    if (!sessionTokenMatches(session, LoginService::LoginTokenKey,
+                             QString::fromUtf8(request.formValue("wpLoginToken"))))
         return loginForm(request, session, 400, request.sessionId.isEmpty() ? kNoCookies : kSessionFailure,
                          name);
 
@@ -225,7 +225,7 @@ IndexResponse LoginPages::secondFactorForm(const IndexRequest &request, SessionD
         page.addParagraph(outcome.message);
 
     const QString common = html::hidden(QStringLiteral("wpLoginToken"),
-                                        pageToken(session, LoginService::LoginTokenKey, m_random))
+                                        sessionToken(session, LoginService::LoginTokenKey, m_random))
         + returnTo.hiddenFields();
     QString fields = common + u'\n';
     if (outcome.module == u"totp") {
@@ -299,8 +299,8 @@ IndexResponse LoginPages::userLogout(const IndexRequest &request, const QString 
     HtmlPage page(kLogoutTitle);
     int status = 200;
     if (request.method == "POST") {
-        if (pageTokenMatches(session, LoginService::EditTokenKey,
-                             QString::fromUtf8(request.formValue("wpEditToken")))) {
+        if (sessionTokenMatches(session, LoginService::EditTokenKey,
+                                QString::fromUtf8(request.formValue("wpEditToken")))) {
             HtmlPage done(kLogoutTitle);
             done.addParagraph(QStringLiteral("You are now logged out."));
             done.addHtml(u"<p>"_qs
@@ -320,7 +320,7 @@ IndexResponse LoginPages::userLogout(const IndexRequest &request, const QString 
     }
     page.addParagraph(QStringLiteral("Do you want to log out, %1?").arg(userName(m_users, session)));
     const QString fields = html::hidden(QStringLiteral("wpEditToken"),
-                                        pageToken(session, LoginService::EditTokenKey, m_random))
+                                        sessionToken(session, LoginService::EditTokenKey, m_random))
         + html::submit(kLogoutTitle);
     page.addHtml(html::postForm(indexPath(request, kUserLogout), fields, kLogoutTitle));
     return withSession(page.response(status), request, session);

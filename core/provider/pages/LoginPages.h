@@ -37,7 +37,7 @@ namespace mwauth::provider {
 //   Main_Page            where a login without returnto lands: who is logged in, links to
 //                        the pages above and the API's URL.
 //
-// Every form carries a CSRF token bound to the session (pages/PageTokens.h); every response
+// Every form carries a CSRF token bound to the session (login/SessionTokens.h); every response
 // carries the headers of pages::addPageHeaders (no framing, no scripts, no caching).
 class LoginPages
 {

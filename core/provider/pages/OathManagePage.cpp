@@ -2,12 +2,12 @@
 
 #include "HtmlPage.h"
 #include "PageRequest.h"
-#include "PageTokens.h"
 #include "common/Logging.h"
 #include "otp/Base32.h"
 #include "otp/Otp.h"
 #include "otp/OtpAuthUri.h"
 #include "provider/login/AuthRequests.h"
+#include "provider/login/SessionTokens.h"
 
 #include <QJsonArray>
 
@@ -54,7 +54,7 @@ OathManagePage::OathManagePage(LoginService &login, UserStore &users, const Cloc
 QString OathManagePage::actionFields(SessionData &session, const QString &action)
 {
     return html::hidden(QStringLiteral("wpEditToken"),
-                        pageToken(session, LoginService::EditTokenKey, m_random))
+                        sessionToken(session, LoginService::EditTokenKey, m_random))
         + html::hidden(QStringLiteral("wpAction"), action);
 }
 
@@ -71,8 +71,8 @@ IndexResponse OathManagePage::handle(const IndexRequest &request, const QString 
     if (request.method != "POST")
         return overview(request, session, *user, 200);
 
-    if (!pageTokenMatches(session, LoginService::EditTokenKey,
-                          QString::fromUtf8(request.formValue("wpEditToken"))))
+    if (!sessionTokenMatches(session, LoginService::EditTokenKey,
+                             QString::fromUtf8(request.formValue("wpEditToken"))))
         return overview(
             request, session, *user, 400,
             QStringLiteral("The change was refused: the form's security token does not match your "

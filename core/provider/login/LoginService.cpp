@@ -9,7 +9,9 @@
 #include "otp/WebAuthnRequestOptions.h"
 
 #include <QJsonArray>
+
 #include <QJsonDocument>
+#include <algorithm>
 
 namespace mwauth::provider {
 
@@ -176,18 +178,22 @@ void LoginService::cancel(SessionData &session)
 
 QStringList LoginService::enabledModules(qint64 userId, LoginChannel channel) const
 {
-    QStringList order {kWebAuthn, kTotp, kRecoveryCodes};
+    const QStringList order {kWebAuthn, kTotp, kRecoveryCodes};
+    // One read of every record of the user. A record counts even when it holds no usable
+    // secret (say, every recovery code is used): the login then cannot pass instead of falling
+    // back to the password alone.
+    const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId);
+    if (!records) {
+        qCWarning(log::providerLogin) << "Reading the 2FA records failed:" << records.error().message();
+        return order; // unreadable: fail closed, the login cannot pass any module
+    }
     QStringList modules;
     for (const QString &module : order) {
-        const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId, module);
-        // A record counts even when it holds no usable secret (say, every recovery code is
-        // used): the login then cannot pass instead of falling back to the password alone.
-        if (!records) {
-            qCWarning(log::providerLogin) << "Reading the 2FA records failed:" << records.error().message();
-            modules.append(module); // unreadable: fail closed, the login cannot pass this module
-        } else if (!records->isEmpty()) {
+        const bool has
+            = std::any_of(records->cbegin(), records->cend(),
+                          [&module](const TwoFactorRecord &record) { return record.module == module; });
+        if (has)
             modules.append(module);
-        }
     }
     if (channel == LoginChannel::Api && modules.contains(kTotp))
         modules.move(modules.indexOf(kTotp), 0);

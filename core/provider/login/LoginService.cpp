@@ -183,15 +183,14 @@ QStringList LoginService::enabledModules(qint64 userId, LoginChannel channel) co
     // secret (say, every recovery code is used): the login then cannot pass instead of falling
     // back to the password alone.
     const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId);
-    if (!records) {
+    if (!records)
         qCWarning(log::providerLogin) << "Reading the 2FA records failed:" << records.error().message();
-        return order; // unreadable: fail closed, the login cannot pass any module
-    }
     QStringList modules;
     for (const QString &module : order) {
-        const bool has
-            = std::any_of(records->cbegin(), records->cend(),
-                          [&module](const TwoFactorRecord &record) { return record.module == module; });
+        // Unreadable records fail closed: every module is asked for, and none can pass.
+        const bool has = !records
+            || std::any_of(records->cbegin(), records->cend(),
+                           [&module](const TwoFactorRecord &record) { return record.module == module; });
         if (has)
             modules.append(module);
     }

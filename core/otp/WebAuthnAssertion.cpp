@@ -243,7 +243,14 @@ Result<WebAuthnPublicCredential> WebAuthnPublicCredential::fromJson(QByteArrayVi
     const QJsonDocument document = QJsonDocument::fromJson(QByteArray(json.data(), json.size()));
     if (!document.isObject())
         return bad(QStringLiteral("is not a JSON object."));
-    const QJsonObject object = document.object();
+    return fromJson(document.object());
+}
+
+Result<WebAuthnPublicCredential> WebAuthnPublicCredential::fromJson(const QJsonObject &object)
+{
+    auto bad = [](const QString &why) {
+        return fail(ErrorCode::MalformedJson, QStringLiteral("The stored WebAuthn credential %1").arg(why));
+    };
     const QJsonValue id = object.value(QLatin1String("credentialId"));
     const QJsonValue rpId = object.value(QLatin1String("rpId"));
     const QJsonValue key = object.value(QLatin1String("publicKey"));

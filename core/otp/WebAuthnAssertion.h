@@ -69,6 +69,8 @@ struct WebAuthnPublicCredential
     // MalformedJson / MalformedBase64 / MalformedKey; AlgorithmKeyMismatch when the key is
     // not an EC P-256 key.
     static Result<WebAuthnPublicCredential> fromJson(QByteArrayView json);
+    // The same for JSON already parsed (a record's member): MalformedJson etc. as above.
+    static Result<WebAuthnPublicCredential> fromJson(const QJsonObject &object);
     QByteArray toJson() const;
 };
 

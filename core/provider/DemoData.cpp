@@ -74,9 +74,8 @@ void recallDemoKey(UserStore &users, const QString &rpId, const User &user, Demo
     if (!key || !records)
         return;
     for (const TwoFactorRecord &record : *records) {
-        const QJsonObject credential = record.data.value(u"credential"_s).toObject();
-        const Result<otp::WebAuthnPublicCredential> stored = otp::WebAuthnPublicCredential::fromJson(
-            QJsonDocument(credential).toJson(QJsonDocument::Compact));
+        const Result<otp::WebAuthnPublicCredential> stored
+            = otp::WebAuthnPublicCredential::fromJson(record.data.value(u"credential"_s).toObject());
         if (!stored || stored->credentialId != key->credentialId() || stored->rpId != rpId)
             continue;
         const auto count = quint32(record.data.value(u"signCount"_s).toInteger());

@@ -428,10 +428,9 @@ QByteArray LoginService::newWebAuthnChallenge(SessionData &session, qint64 userI
     options.timeoutMs = WebAuthnTimeoutMs;
     if (const Result<QList<TwoFactorRecord>> records = m_users.twoFactorRecords(userId, kWebAuthn)) {
         for (const TwoFactorRecord &record : *records) {
-            const QByteArray json
-                = QJsonDocument(record.data.value(QStringLiteral("credential")).toObject()).toJson();
             if (const Result<otp::WebAuthnPublicCredential> credential
-                = otp::WebAuthnPublicCredential::fromJson(json))
+                = otp::WebAuthnPublicCredential::fromJson(
+                    record.data.value(QStringLiteral("credential")).toObject()))
                 options.allowCredentials.append(credential->credentialId);
         }
     }
@@ -459,10 +458,8 @@ bool LoginService::verifyWebAuthn(SessionData &session, qint64 userId, const QSt
     if (!records)
         return false;
     for (const TwoFactorRecord &record : *records) {
-        const QByteArray json
-            = QJsonDocument(record.data.value(QStringLiteral("credential")).toObject()).toJson();
-        const Result<otp::WebAuthnPublicCredential> credential
-            = otp::WebAuthnPublicCredential::fromJson(json);
+        const Result<otp::WebAuthnPublicCredential> credential = otp::WebAuthnPublicCredential::fromJson(
+            record.data.value(QStringLiteral("credential")).toObject());
         if (!credential || credential->credentialId != assertion->credentialId)
             continue;
         otp::WebAuthnExpectation expected;

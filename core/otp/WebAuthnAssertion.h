@@ -4,6 +4,7 @@
 #include "jose/Jwk.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 #include <optional>

@@ -1,25 +1,12 @@
 #pragma once
 
 #include "DemoData.h"
+#include "ProviderStack.h"
 #include "common/Clock.h"
 #include "common/Random.h"
 #include "common/Result.h"
 #include "provider/accounts/PasswordHasher.h"
-#include "provider/accounts/UserStore.h"
-#include "provider/clients/ClientStore.h"
-#include "provider/db/ProviderDatabase.h"
-#include "provider/keys/KeysApi.h"
-#include "provider/keys/SigningKeyStore.h"
-#include "provider/login/LoginApi.h"
-#include "provider/login/LoginService.h"
-#include "provider/oauth2/AccessTokens.h"
-#include "provider/oauth2/DiscoveryApi.h"
-#include "provider/oauth2/TokenApi.h"
-#include "provider/pages/LoginPages.h"
 #include "provider/secret/ProviderSecret.h"
-#include "provider/server/DatabaseSessionStore.h"
-#include "provider/server/ProviderServer.h"
-#include "provider/server/SessionStore.h"
 
 #include <QList>
 #include <QString>
@@ -78,36 +65,24 @@ public:
     // The demo clients after start() with demo set (empty otherwise).
     const QList<DemoClient> &demoClients() const { return m_demoClients; }
 
-    // The parts, for services and tests; null when not running.
-    ProviderServer *server() { return m_server.get(); }
-    UserStore *users() { return m_users.get(); }
-    ClientStore *clients() { return m_clients.get(); }
-    SigningKeyStore *keys() { return m_keys.get(); }
-    ProviderDatabase *database() { return m_database.get(); }
-    SessionStore *sessions() { return m_sessions.get(); } // the database's sessions
+    // The parts of the provider's own serving thread, for services and tests; null when not
+    // running.
+    ProviderStack *stack() { return m_stack.get(); }
+    ProviderServer *server() { return m_stack ? m_stack->server() : nullptr; }
+    UserStore *users() { return m_stack ? m_stack->users() : nullptr; }
+    ClientStore *clients() { return m_stack ? m_stack->clients() : nullptr; }
+    SigningKeyStore *keys() { return m_stack ? m_stack->keys() : nullptr; }
+    ProviderDatabase *database() { return m_stack ? m_stack->database() : nullptr; }
+    SessionStore *sessions() { return m_stack ? m_stack->sessions() : nullptr; } // the database's sessions
 
 private:
-    // The single place where API services are registered on the server.
-    void installServices();
+    Result<void> seedDemo();
     QUrl scriptUrl(const QString &file) const;
 
     const Clock &m_clock;
     Random &m_random;
-    std::unique_ptr<ProviderDatabase> m_database;
-    std::unique_ptr<DatabaseSessionStore> m_sessions; // before the database goes
-    std::unique_ptr<ProviderSecret> m_secret;
-    std::unique_ptr<SigningKeyStore> m_keys;
-    std::unique_ptr<ClientStore> m_clients;
-    std::unique_ptr<PasswordHasher> m_hasher;
-    std::unique_ptr<UserStore> m_users;
-    std::unique_ptr<LoginService> m_loginService;
-    std::unique_ptr<LoginApi> m_loginApi;
-    std::unique_ptr<LoginPages> m_loginPages;
-    std::unique_ptr<KeysApi> m_keysApi;
-    std::unique_ptr<AccessTokens> m_accessTokens;
-    std::unique_ptr<TokenApi> m_tokenApi;
-    std::unique_ptr<DiscoveryApi> m_discoveryApi;
-    std::unique_ptr<ProviderServer> m_server;
+    std::unique_ptr<ProviderSecret> m_secret; // shared by every stack; outlives them
+    std::unique_ptr<ProviderStack> m_stack; // this thread's
     QList<DemoAccount> m_demoAccounts;
     QList<DemoClient> m_demoClients;
 };

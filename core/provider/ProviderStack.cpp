@@ -1,0 +1,96 @@
+#include "ProviderStack.h"
+
+#include "DemoData.h"
+#include "common/Logging.h"
+
+namespace mwauth::provider {
+
+ProviderStack::ProviderStack(const Clock &clock, Random &random, Settings settings)
+    : m_clock(clock)
+    , m_random(random)
+    , m_settings(std::move(settings))
+{ }
+
+ProviderStack::~ProviderStack()
+{
+    close();
+}
+
+Result<void> ProviderStack::openDatabase()
+{
+    Result<std::unique_ptr<ProviderDatabase>> database = ProviderDatabase::open(m_settings.database);
+    if (!database)
+        return database.error();
+    m_database = std::move(*database);
+    return {};
+}
+
+void ProviderStack::openStores(const ProviderSecret &secret)
+{
+    Q_ASSERT(m_database);
+    m_secret = &secret;
+    // Sessions live in the database (hashed ids), so they survive a restart and providers on
+    // one PostgreSQL database share them.
+    m_sessions = std::make_unique<DatabaseSessionStore>(*m_database, m_clock);
+    m_keys = std::make_unique<SigningKeyStore>(*m_database, secret, m_clock, m_random);
+    m_clients = std::make_unique<ClientStore>(*m_database, secret, m_clock, m_random);
+    m_hasher = std::make_unique<PasswordHasher>(m_random, m_settings.passwordIterations);
+    m_users = std::make_unique<UserStore>(*m_database, *m_hasher, m_clock);
+}
+
+Result<void> ProviderStack::listen(quint16 port)
+{
+    Q_ASSERT(m_sessions);
+    m_server = std::make_unique<ProviderServer>(&m_random);
+    m_server->setScriptPath(m_settings.scriptPath);
+    m_server->setSessionStore(m_sessions.get());
+    if (const Result<void> listening = m_server->start(port); !listening) {
+        m_server.reset();
+        return listening;
+    }
+    return {};
+}
+
+void ProviderStack::installServices(const QUrl &issuer)
+{
+    Q_ASSERT(m_server && m_users);
+    // Each service registers its api.php modules, REST routes and index.php pages on
+    // *m_server, using the stores above.
+    m_loginService = std::make_unique<LoginService>(*m_users, *m_database, m_clock, m_random,
+                                                    QString::fromLatin1(DemoData::RpId));
+    m_loginApi = std::make_unique<LoginApi>(*m_loginService, *m_users, m_clock, m_random);
+    m_loginApi->install(*m_server); // api.php clientlogin, query, logout
+    m_loginPages = std::make_unique<LoginPages>(*m_loginService, *m_users, m_clock, m_random);
+    m_loginPages->install(*m_server); // Special:UserLogin, Special:UserLogout, Special:OATHManage
+    m_keysApi = std::make_unique<KeysApi>(*m_keys);
+    m_keysApi->install(*m_server); // rest.php/oauth2/jwks
+    m_accessTokens = std::make_unique<AccessTokens>(*m_database, m_clock, m_random, issuer.toString());
+    m_tokenApi = std::make_unique<TokenApi>(*m_clients, *m_keys, *m_accessTokens);
+    m_tokenApi->install(*m_server); // rest.php/oauth2/access_token
+    m_discoveryApi = std::make_unique<DiscoveryApi>(*m_keys);
+    m_discoveryApi->install(*m_server); // /.well-known/oauth-authorization-server
+}
+
+void ProviderStack::close()
+{
+    // The server first: no handler runs once it stopped, so the services can go.
+    if (m_server)
+        m_server->stop();
+    m_discoveryApi.reset();
+    m_tokenApi.reset();
+    m_accessTokens.reset();
+    m_keysApi.reset();
+    m_loginPages.reset();
+    m_loginApi.reset();
+    m_loginService.reset();
+    m_server.reset();
+    m_users.reset();
+    m_hasher.reset();
+    m_clients.reset();
+    m_keys.reset();
+    m_sessions.reset(); // before the database goes
+    m_database.reset();
+    m_secret = nullptr;
+}
+
+} // namespace mwauth::provider

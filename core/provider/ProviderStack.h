@@ -1,0 +1,106 @@
+#pragma once
+
+#include "common/Clock.h"
+#include "common/Random.h"
+#include "common/Result.h"
+#include "jose/Jwk.h"
+#include "provider/accounts/PasswordHasher.h"
+#include "provider/accounts/UserStore.h"
+#include "provider/clients/ClientStore.h"
+#include "provider/db/ProviderDatabase.h"
+#include "provider/keys/KeysApi.h"
+#include "provider/keys/SigningKeyStore.h"
+#include "provider/login/LoginApi.h"
+#include "provider/login/LoginService.h"
+#include "provider/oauth2/AccessTokens.h"
+#include "provider/oauth2/DiscoveryApi.h"
+#include "provider/oauth2/TokenApi.h"
+#include "provider/pages/LoginPages.h"
+#include "provider/secret/ProviderSecret.h"
+#include "provider/server/DatabaseSessionStore.h"
+#include "provider/server/ProviderServer.h"
+
+#include <QString>
+#include <QUrl>
+#include <memory>
+
+namespace mwauth::provider {
+
+// What one serving thread of the local provider needs, built on its own database
+// connection: the stores (users, clients, signing keys, sessions), the services (login,
+// OAuth, ...) and the ProviderServer they are registered on.
+//
+// LocalProvider runs one on its own thread and may run more on worker threads, all serving
+// the same port and the same database (DESIGN.md section 5: one QHttpServer per thread).
+// Nothing in a stack is shared with another stack except the Clock, the Random and the
+// ProviderSecret, which are safe to share.
+//
+// Build it in this order, on the thread that will use it:
+//   openDatabase() -> openStores() -> listen() -> installServices()
+// Everything it made is destroyed by close() (or the destructor), in reverse order.
+class ProviderStack
+{
+public:
+    struct Settings
+    {
+        QString database = QStringLiteral(":memory:"); // see ProviderDatabase::open
+        QString scriptPath = QStringLiteral("/w");
+        int passwordIterations = PasswordHasher::DefaultIterations;
+    };
+
+    // `clock` and `random` must outlive the stack.
+    ProviderStack(const Clock &clock, Random &random, Settings settings);
+    ~ProviderStack();
+    ProviderStack(const ProviderStack &) = delete;
+    ProviderStack &operator=(const ProviderStack &) = delete;
+
+    // Opens (and migrates) the database: errors of ProviderDatabase::open.
+    Result<void> openDatabase();
+    // Makes the stores on the open database. `secret` must outlive the stack.
+    void openStores(const ProviderSecret &secret);
+    // Makes the server and listens on 127.0.0.1:`port` (0: any free port). Network when the
+    // port cannot be bound.
+    Result<void> listen(quint16 port);
+    // Registers every service on the listening server. `issuer` is what tokens name as iss.
+    // The single place where services are registered.
+    void installServices(const QUrl &issuer);
+    // Stops the server (its port is free when this returns) and destroys everything.
+    void close();
+
+    const Settings &settings() const { return m_settings; }
+
+    // Null until made.
+    ProviderDatabase *database() const { return m_database.get(); }
+    DatabaseSessionStore *sessions() const { return m_sessions.get(); }
+    SigningKeyStore *keys() const { return m_keys.get(); }
+    ClientStore *clients() const { return m_clients.get(); }
+    UserStore *users() const { return m_users.get(); }
+    ProviderServer *server() const { return m_server.get(); }
+    LoginService *loginService() const { return m_loginService.get(); }
+    AccessTokens *accessTokens() const { return m_accessTokens.get(); }
+
+private:
+    const Clock &m_clock;
+    Random &m_random;
+    Settings m_settings;
+    const ProviderSecret *m_secret = nullptr;
+
+    // Stores (declaration order = construction order; destroyed in reverse).
+    std::unique_ptr<ProviderDatabase> m_database;
+    std::unique_ptr<DatabaseSessionStore> m_sessions;
+    std::unique_ptr<SigningKeyStore> m_keys;
+    std::unique_ptr<ClientStore> m_clients;
+    std::unique_ptr<PasswordHasher> m_hasher;
+    std::unique_ptr<UserStore> m_users;
+    // The server, then the services registered on it.
+    std::unique_ptr<ProviderServer> m_server;
+    std::unique_ptr<LoginService> m_loginService;
+    std::unique_ptr<LoginApi> m_loginApi;
+    std::unique_ptr<LoginPages> m_loginPages;
+    std::unique_ptr<KeysApi> m_keysApi;
+    std::unique_ptr<AccessTokens> m_accessTokens;
+    std::unique_ptr<TokenApi> m_tokenApi;
+    std::unique_ptr<DiscoveryApi> m_discoveryApi;
+};
+
+} // namespace mwauth::provider

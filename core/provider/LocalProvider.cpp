@@ -29,6 +29,7 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
     settings.database = options.database;
     settings.scriptPath = options.scriptPath;
     settings.passwordIterations = options.passwordIterations;
+    settings.oauth2 = options.oauth2;
     m_stack = std::make_unique<ProviderStack>(m_clock, m_random, settings);
     if (const Result<void> opened = m_stack->openDatabase(); !opened) {
         stop();

@@ -6,6 +6,7 @@
 #include "common/Random.h"
 #include "common/Result.h"
 #include "provider/accounts/PasswordHasher.h"
+#include "provider/oauth2/OAuth2Options.h"
 #include "provider/secret/ProviderSecret.h"
 
 #include <QList>
@@ -27,6 +28,7 @@ struct LocalProviderOptions
     int passwordIterations = PasswordHasher::DefaultIterations; // tests may lower it
     // The algorithm of the first signing keys (an existing current key keeps its own).
     jose::JwsAlgorithm signingAlgorithm = jose::JwsAlgorithm::RS256;
+    OAuth2Options oauth2; // the OAuth 2 / OIDC services' knobs
 };
 
 // The local MediaWiki look-alike as one object (DESIGN.md section 5): the database, the

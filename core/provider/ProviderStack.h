@@ -14,6 +14,7 @@
 #include "provider/login/LoginService.h"
 #include "provider/oauth2/AccessTokens.h"
 #include "provider/oauth2/DiscoveryApi.h"
+#include "provider/oauth2/OAuth2Options.h"
 #include "provider/oauth2/TokenApi.h"
 #include "provider/pages/LoginPages.h"
 #include "provider/secret/ProviderSecret.h"
@@ -46,6 +47,7 @@ public:
         QString database = QStringLiteral(":memory:"); // see ProviderDatabase::open
         QString scriptPath = QStringLiteral("/w");
         int passwordIterations = PasswordHasher::DefaultIterations;
+        OAuth2Options oauth2; // token lifetimes, refresh grace, dynamic registration
     };
 
     // `clock` and `random` must outlive the stack.

@@ -26,13 +26,38 @@ build_packages=(
 # What the tests add: the independent peers they cross-check against.
 test_packages=(
     python3 python3-jwcrypto python3-requests python3-oauthlib python3-jwt python3-cryptography
+    python3-authlib
     postgresql-15 libqt6sql6-psql
     mediawiki php-cli php-sqlite3 php-intl php-mbstring php-xml curl
 )
 # What .ci/run adds: the formatting check and the fuzzers (clang with its sanitizer runtime).
 ci_packages=(
-    git clang-format clang libclang-rt-14-dev
+    git clang-format clang libclang-rt-14-dev wrk
 )
+# npm projects of the peers and benchmarks (package.json + package-lock.json each): their
+# packages are installed exactly as locked (`npm ci`) into the folder's node_modules.
+node_projects=(tests/peer/node bench/node)
+
+# Node.js >= 20 (openid-client and oidc-provider need it). Debian bookworm's own nodejs is
+# 18, so an existing newer node is used as it is; only a machine without any gets Debian's.
+ensure_node() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        install_packages nodejs npm
+    fi
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]')
+    if [ "$major" -lt 20 ]; then
+        echo "bootstrap: Node.js $(node --version) is too old for the peer tests; install Node.js 20 or newer" >&2
+        exit 1
+    fi
+    local project
+    for project in "${node_projects[@]}"; do
+        if [ -f "$project/package-lock.json" ]; then
+            echo "bootstrap: npm ci in $project"
+            npm ci --prefix "$project" --no-audit --no-fund --loglevel=error
+        fi
+    done
+}
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -85,14 +110,16 @@ cmd=${1:-run}
 case "$cmd" in
     deps)
         wanted=("${build_packages[@]}")
+        want_node=0
         for option in "$@"; do
             case "$option" in
-                --test) wanted+=("${test_packages[@]}") ;;
-                --ci) wanted+=("${test_packages[@]}" "${ci_packages[@]}") ;;
+                --test) wanted+=("${test_packages[@]}"); want_node=1 ;;
+                --ci) wanted+=("${test_packages[@]}" "${ci_packages[@]}"); want_node=1 ;;
                 *) echo "bootstrap: unknown option for deps: $option" >&2; exit 2 ;;
             esac
         done
         install_packages "${wanted[@]}"
+        if [ "$want_node" = 1 ]; then ensure_node; fi
         ;;
     build)
         install_packages "${build_packages[@]}"
@@ -107,6 +134,7 @@ case "$cmd" in
         ;;
     test)
         install_packages "${build_packages[@]}" "${test_packages[@]}"
+        ensure_node
         dir=${MWAUTH_BUILD_DIR:-build-ci}
         configure_and_build ci "$dir"
         ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300 -LE bench

@@ -40,6 +40,9 @@ public:
     // that cannot sign, Database/Crypto from the collaborators.
     Result<QByteArray> issue(const jose::Jwk &key, const IdTokenRequest &request) const;
 
+    // at_hash of `accessToken` for a token signed with `alg` (base64url, no padding).
+    static QByteArray atHash(const QString &alg, QByteArrayView accessToken);
+
 private:
     UserStore &m_users;
     const Clock &m_clock;

@@ -44,6 +44,7 @@ Result<void> ProviderStack::listen(quint16 port)
     m_server = std::make_unique<ProviderServer>(&m_random);
     m_server->setScriptPath(m_settings.scriptPath);
     m_server->setSessionStore(m_sessions.get());
+    m_server->setReusePort(m_settings.reusePort);
     if (const Result<void> listening = m_server->start(port); !listening) {
         m_server.reset();
         return listening;

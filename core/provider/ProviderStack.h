@@ -48,6 +48,7 @@ public:
         QString scriptPath = QStringLiteral("/w");
         int passwordIterations = PasswordHasher::DefaultIterations;
         OAuth2Options oauth2; // token lifetimes, refresh grace, dynamic registration
+        bool reusePort = false; // ProviderServer::setReusePort: stacks on several threads share the port
     };
 
     // `clock` and `random` must outlive the stack.

@@ -15,6 +15,15 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#ifdef Q_OS_LINUX
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
 namespace mwauth::provider {
 
 namespace {
@@ -87,6 +96,46 @@ const Handler *longestMatch(const QMap<QString, Handler> &map, Matches matches)
 QString normalizedTitle(QString title)
 {
     return title.replace(u'_', u' ').trimmed();
+}
+
+// Makes the listening socket by hand, as QTcpServer has no SO_REUSEPORT option, and hands it
+// to `tcp`. SO_REUSEADDR as QTcpServer::listen sets it on Unix.
+Result<void> listenSharingPort(QTcpServer &tcp, quint16 port)
+{
+    const auto failure = [port](const QString &why) {
+        return fail(ErrorCode::Network,
+                    QStringLiteral("The provider cannot listen on 127.0.0.1:%1 (shared port): %2.")
+                        .arg(port)
+                        .arg(why));
+    };
+#ifdef Q_OS_LINUX
+    const auto systemError = [] { return QString::fromLocal8Bit(std::strerror(errno)); };
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return failure(systemError());
+    const int on = 1;
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0
+        || ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0
+        || ::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0
+        || ::listen(fd, SOMAXCONN) != 0) {
+        const QString why = systemError();
+        ::close(fd);
+        return failure(why);
+    }
+    if (!tcp.setSocketDescriptor(fd)) {
+        const QString why = tcp.errorString();
+        ::close(fd);
+        return failure(why);
+    }
+    return {};
+#else
+    Q_UNUSED(tcp);
+    return failure(QStringLiteral("sharing a port between servers needs Linux's SO_REUSEPORT"));
+#endif
 }
 
 } // namespace
@@ -170,7 +219,10 @@ Result<void> ProviderServer::start(quint16 port)
     HttpRequestFraming::Limits limits;
     limits.maxBodySize = m_maxBodySize;
     auto *tcp = new RequestGuardServer(frontend.get(), limits, frontend.get());
-    if (!tcp->listen(QHostAddress::LocalHost, port)) {
+    if (m_reusePort) {
+        if (const Result<void> shared = listenSharingPort(*tcp, port); !shared)
+            return shared;
+    } else if (!tcp->listen(QHostAddress::LocalHost, port)) {
         return fail(ErrorCode::Network,
                     QStringLiteral("The provider cannot listen on 127.0.0.1:%1: %2.")
                         .arg(port)

@@ -73,6 +73,12 @@ public:
     // Listens on 127.0.0.1:`port`; 0 picks a free port. Errors: ErrorCode::Network when the
     // port cannot be bound (the message names it), InvalidInput when already started.
     Result<void> start(quint16 port = 0);
+    // Shares the port with other servers (SO_REUSEPORT, Linux): one server per thread may bind
+    // the same 127.0.0.1 port and the kernel spreads new connections over them. Every server on
+    // the port must set it (the first one too); another process of the same user that sets it
+    // could join, so it is off by default. Takes effect at start().
+    void setReusePort(bool reuse) { m_reusePort = reuse; }
+    bool reusePort() const { return m_reusePort; }
     // Closes the listening socket (the port is free when this returns) and every connection.
     void stop();
     bool isRunning() const;
@@ -147,6 +153,7 @@ private:
     QString m_scriptPath = QStringLiteral("/w");
     QString m_wikiId = QStringLiteral("mwauthwiki");
     qint64 m_maxBodySize = kDefaultMaxBodySize;
+    bool m_reusePort = false;
     QMap<QString, ApiHandler> m_apiModules;
     QMap<QString, RestHandler> m_restRoutes;
     QMap<QString, RestHandler> m_wellKnownRoutes;

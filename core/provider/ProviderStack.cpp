@@ -70,6 +70,8 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_tokenApi->install(*m_server); // rest.php/oauth2/access_token
     m_discoveryApi = std::make_unique<DiscoveryApi>(*m_keys);
     m_discoveryApi->install(*m_server); // /.well-known/oauth-authorization-server
+    m_clientApi = std::make_unique<ClientApi>(*m_clients, *m_users, *m_keys, *m_accessTokens, m_clock);
+    m_clientApi->install(*m_server); // rest.php/oauth2/client, .../client/{key}/reset_secret
 }
 
 void ProviderStack::close()
@@ -77,6 +79,7 @@ void ProviderStack::close()
     // The server first: no handler runs once it stopped, so the services can go.
     if (m_server)
         m_server->stop();
+    m_clientApi.reset();
     m_discoveryApi.reset();
     m_tokenApi.reset();
     m_accessTokens.reset();

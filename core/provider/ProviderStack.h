@@ -13,6 +13,7 @@
 #include "provider/login/LoginApi.h"
 #include "provider/login/LoginService.h"
 #include "provider/oauth2/AccessTokens.h"
+#include "provider/oauth2/ClientApi.h"
 #include "provider/oauth2/DiscoveryApi.h"
 #include "provider/oauth2/OAuth2Options.h"
 #include "provider/oauth2/TokenApi.h"
@@ -104,6 +105,7 @@ private:
     std::unique_ptr<AccessTokens> m_accessTokens;
     std::unique_ptr<TokenApi> m_tokenApi;
     std::unique_ptr<DiscoveryApi> m_discoveryApi;
+    std::unique_ptr<ClientApi> m_clientApi;
 };
 
 } // namespace mwauth::provider

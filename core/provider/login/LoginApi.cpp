@@ -217,6 +217,10 @@ QJsonObject LoginApi::userInfo(const ApiRequest &request, const SessionData &ses
         info.insert(QStringLiteral("name"), LoginService::ipText(request.peer));
         putApiBool(info, QStringLiteral("anon"), true, version);
     }
+    // Under an OAuth bearer token the request has only the rights its grants allow
+    // (BearerTokens::apiAuthentication puts them in the request's session).
+    if (const QString granted = QStringLiteral("mwauthGrantedRights"); session.contains(granted))
+        rights = session.value(granted).toStringList();
     if (props.contains(QStringLiteral("groups")))
         info.insert(QStringLiteral("groups"), QJsonArray::fromStringList(groups));
     if (props.contains(QStringLiteral("rights")))

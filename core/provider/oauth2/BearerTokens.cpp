@@ -1,6 +1,11 @@
 #include "BearerTokens.h"
 
+#include "OidcClaims.h"
+#include "common/Logging.h"
 #include "jose/Jws.h"
+#include "provider/accounts/UserStore.h"
+#include "provider/login/LoginService.h"
+#include "provider/server/ApiErrors.h"
 #include "provider/clients/ClientStore.h"
 #include "provider/db/ProviderDatabase.h"
 #include "provider/keys/SigningKeyStore.h"
@@ -48,6 +53,7 @@ std::optional<double> numberClaim(const QJsonObject &claims, const QString &name
 } // namespace
 
 const QString BearerTokens::MissingHeaderHint = QStringLiteral("Missing \"Authorization\" header");
+const QString BearerTokens::GrantedRightsKey = QStringLiteral("mwauthGrantedRights");
 
 BearerTokens::BearerTokens(ProviderDatabase &db, SigningKeyStore &keys, ClientStore &clients,
                            const Clock &clock, QString issuer)
@@ -236,6 +242,47 @@ std::variant<BearerToken, OAuth2Error> BearerTokens::authenticate(const HttpRequ
     if (!token)
         return errorFor(token.error());
     return *token;
+}
+
+ProviderServer::ApiAuthentication BearerTokens::apiAuthentication(ApiRequest &request, UserStore &users) const
+{
+    ProviderServer::ApiAuthentication outcome;
+    const QByteArray header = request.header("Authorization").trimmed();
+    if (header.size() < 6 || header.first(6).compare("Bearer", Qt::CaseInsensitive) != 0)
+        return outcome;
+    const auto refuse = [&](const QString &why) {
+        outcome.refusal = apiError(request, QStringLiteral("mwoauth-invalid-authorization"),
+                                   QStringLiteral("The authorization headers in your request are not valid: %1")
+                                       .arg(why));
+        return outcome;
+    };
+    const Result<QByteArray> jwt = fromAuthorizationHeader(request);
+    if (!jwt)
+        return refuse(jwt.error().message());
+    const Result<BearerToken> token = validate(*jwt);
+    if (!token) {
+        const ErrorCode code = token.error().code();
+        if (code == ErrorCode::Database || code == ErrorCode::Crypto || code == ErrorCode::Internal)
+            qCWarning(log::providerServer).noquote() << "Bearer token check failed:" << token.error().toString();
+        return refuse(token.error().message());
+    }
+    SessionData session;
+    QStringList groups;
+    if (token->hasUser()) {
+        const Result<User> user = users.userById(token->userId);
+        const Result<QStringList> own = user ? users.groups(user->id) : Result<QStringList>(user.error());
+        if (!user || !own)
+            return refuse(QStringLiteral("The access token's user cannot be read."));
+        session.insert(LoginService::UserIdKey, user->id);
+        session.insert(LoginService::UserNameKey, user->name);
+        groups = OidcClaims::effectiveGroups(*own);
+    } else {
+        groups = OidcClaims::effectiveGroups({}, false);
+    }
+    session.insert(GrantedRightsKey, OidcClaims::grantedRights(OidcClaims::groupRights(groups), token->scopes));
+    request.session = session;
+    outcome.sessionReplaced = true;
+    return outcome;
 }
 
 } // namespace mwauth::provider

@@ -4,6 +4,7 @@
 #include "common/Clock.h"
 #include "common/Result.h"
 #include "provider/server/ProviderRequest.h"
+#include "provider/server/ProviderServer.h"
 
 #include <QByteArray>
 #include <QString>
@@ -16,6 +17,7 @@ namespace mwauth::provider {
 class ClientStore;
 class ProviderDatabase;
 class SigningKeyStore;
+class UserStore;
 
 // An access token of the local provider that validated.
 struct BearerToken
@@ -85,6 +87,18 @@ public:
     static OAuth2Error errorFor(const Error &error);
 
     static const QString MissingHeaderHint; // Missing "Authorization" header
+    // The session key meta=userinfo reads the rights of a bearer request from.
+    static const QString GrantedRightsKey; // "mwauthGrantedRights"
+
+    // api.php under "Authorization: Bearer" (ProviderServer::setApiAuthenticator), as
+    // Extension:OAuth's session provider: without a Bearer header nothing changes (an
+    // "Authorization: OAuth" header is left to OAuth 1). A valid token of a user replaces the
+    // request's session with that user's (wsUserID, wsUserName) and GrantedRightsKey = the
+    // user's rights (OidcClaims) that the token's grants give; a client_credentials token
+    // makes the request anonymous (MediaWiki 1.39: {"id":0,"name":<IP>,"anon":""}) with the
+    // anonymous rights its grants give. A bad token is refused with MediaWiki's API error
+    // "mwoauth-invalid-authorization" (header MediaWiki-API-Error).
+    ProviderServer::ApiAuthentication apiAuthentication(ApiRequest &request, UserStore &users) const;
 
 private:
     Result<void> checkRow(BearerToken &token) const;

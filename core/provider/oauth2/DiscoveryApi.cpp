@@ -1,5 +1,9 @@
 #include "DiscoveryApi.h"
 
+#include "IntrospectionApi.h"
+#include "OidcClaims.h"
+#include "RevocationApi.h"
+#include "UserInfoApi.h"
 #include "provider/clients/Grants.h"
 #include "provider/keys/KeysApi.h"
 #include "provider/oauth2/TokenApi.h"
@@ -8,14 +12,30 @@
 
 namespace mwauth::provider {
 
+namespace {
+
+// AuthorizeApi::Route (the authorization code flow's endpoint).
+const QString kAuthorizeRoute = QStringLiteral("/oauth2/authorize");
+
+QJsonArray strings(std::initializer_list<const char *> values)
+{
+    QJsonArray array;
+    for (const char *value : values)
+        array.append(QString::fromLatin1(value));
+    return array;
+}
+
+} // namespace
+
 DiscoveryApi::DiscoveryApi(SigningKeyStore &keys)
     : m_keys(keys)
 { }
 
 void DiscoveryApi::install(ProviderServer &server)
 {
-    server.setWellKnownRoute(QString::fromLatin1(WellKnownName),
-                             [this](const RestRequest &request) { return document(request); });
+    const auto handler = [this](const RestRequest &request) { return document(request); };
+    server.setWellKnownRoute(QString::fromLatin1(WellKnownName), handler);
+    server.setWellKnownRoute(QString::fromLatin1(OpenIdWellKnownName), handler);
 }
 
 QJsonObject DiscoveryApi::metadata(const QUrl &baseUrl, const QString &scriptPath)
@@ -35,17 +55,34 @@ QJsonObject DiscoveryApi::metadata(const QUrl &baseUrl, const QString &scriptPat
         if (!scopes.contains(special))
             scopes.append(special);
     }
+    scopes.append(OidcClaims::scopes());
+    const QJsonArray authMethods = strings({"client_secret_basic", "client_secret_post", "none"});
+    const QJsonArray algs = QJsonArray::fromStringList(algorithms);
     return QJsonObject {
         {QStringLiteral("issuer"), base},
+        {QStringLiteral("authorization_endpoint"), QString(rest + kAuthorizeRoute)},
         {QStringLiteral("token_endpoint"), QString(rest + QString::fromLatin1(TokenApi::Route))},
+        {QStringLiteral("userinfo_endpoint"), QString(rest + QString::fromLatin1(UserInfoApi::Route))},
         {QStringLiteral("jwks_uri"), QString(rest + QString::fromLatin1(KeysApi::Route))},
-        {QStringLiteral("grant_types_supported"), QJsonArray {QStringLiteral("client_credentials")}},
-        {QStringLiteral("token_endpoint_auth_methods_supported"),
-         QJsonArray {QStringLiteral("client_secret_basic"), QStringLiteral("client_secret_post")}},
+        {QStringLiteral("revocation_endpoint"), QString(rest + QString::fromLatin1(RevocationApi::Route))},
+        {QStringLiteral("introspection_endpoint"), QString(rest + QString::fromLatin1(IntrospectionApi::Route))},
+        {QStringLiteral("response_types_supported"), strings({"code"})},
+        {QStringLiteral("response_modes_supported"), strings({"query"})},
+        {QStringLiteral("grant_types_supported"),
+         strings({"authorization_code", "refresh_token", "client_credentials"})},
+        {QStringLiteral("token_endpoint_auth_methods_supported"), authMethods},
+        {QStringLiteral("revocation_endpoint_auth_methods_supported"), authMethods},
+        {QStringLiteral("introspection_endpoint_auth_methods_supported"), authMethods},
+        {QStringLiteral("code_challenge_methods_supported"), strings({"S256", "plain"})},
         {QStringLiteral("scopes_supported"), QJsonArray::fromStringList(scopes)},
-        // RFC 8414 requires the member; no response type is offered until /authorize exists.
-        {QStringLiteral("response_types_supported"), QJsonArray()},
-        {QStringLiteral("x-mwauth-access-token-signing-alg-values"), QJsonArray::fromStringList(algorithms)},
+        {QStringLiteral("subject_types_supported"), strings({"public"})},
+        {QStringLiteral("id_token_signing_alg_values_supported"), algs},
+        {QStringLiteral("claims_supported"), QJsonArray::fromStringList(OidcClaims::supportedClaims())},
+        {QStringLiteral("prompt_values_supported"), strings({"none", "login", "consent", "select_account"})},
+        {QStringLiteral("claims_parameter_supported"), false},
+        {QStringLiteral("request_parameter_supported"), false},
+        {QStringLiteral("request_uri_parameter_supported"), false},
+        {QStringLiteral("x-mwauth-access-token-signing-alg-values"), algs},
     };
 }
 

@@ -7,17 +7,23 @@
 
 namespace mwauth::provider {
 
-// RFC 8414 authorization server metadata at /.well-known/oauth-authorization-server (the
-// server's root; the issuer is the server's origin). Beyond Extension:OAuth, which publishes
-// none. It lists only what the provider answers today: the token endpoint with
-// client_credentials and its client authentication methods, the JWKS, the scopes (MediaWiki's
-// grants) and the signing algorithms of the published keys; the endpoints of the coming
-// flows (authorization, OpenID Connect, revocation, introspection) are added as they land.
+// The provider's metadata, one document served at both
+//   /.well-known/oauth-authorization-server   (RFC 8414)
+//   /.well-known/openid-configuration         (OpenID Connect Discovery 1.0)
+// at the server's root (the issuer is the server's origin). Beyond Extension:OAuth, which
+// publishes none. It names the endpoints that answer: authorize (authorization code with
+// PKCE S256/plain, response_mode query only, OIDC prompt values), token (authorization_code,
+// refresh_token, client_credentials; client_secret_basic, client_secret_post, none), JWKS,
+// userinfo, revocation (RFC 7009) and introspection (RFC 7662); the scopes (MediaWiki's
+// grants, mwoauth-authonly[private], and openid/profile/email/groups), the OIDC claims,
+// public subjects, the signing algorithms of the current and next keys (id_tokens and
+// access tokens), and that request objects are not supported.
 // JSON, Cache-Control public, max-age=300 (as the JWKS).
 class DiscoveryApi
 {
 public:
     static constexpr const char *WellKnownName = "oauth-authorization-server";
+    static constexpr const char *OpenIdWellKnownName = "openid-configuration";
 
     // `keys` must outlive the DiscoveryApi.
     explicit DiscoveryApi(SigningKeyStore &keys);

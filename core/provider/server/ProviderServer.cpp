@@ -320,6 +320,11 @@ void ProviderServer::setWellKnownRoute(const QString &name, RestHandler handler)
     m_wellKnownRoutes.insert(name, std::move(handler));
 }
 
+void ProviderServer::setApiAuthenticator(ApiAuthenticator authenticator)
+{
+    m_apiAuthenticator = std::move(authenticator);
+}
+
 void ProviderServer::setIndexPage(const QString &titlePrefix, IndexHandler handler)
 {
     m_indexPages.insert(normalizedTitle(titlePrefix), std::move(handler));
@@ -500,12 +505,29 @@ ProviderResponse ProviderServer::handleApi(HttpRequest &&request, std::optional<
             QStringLiteral("This is the Action API of the MWAuth local provider. Modules: %1.")
                 .arg(m_apiModules.keys().join(u", ")));
     }
+    bool sessionReplaced = false;
+    if (m_apiAuthenticator) {
+        ApiAuthentication authentication = m_apiAuthenticator(apiRequest);
+        if (authentication.refusal) {
+            ProviderResponse refusal = std::move(*authentication.refusal);
+            addApiHeaders(refusal);
+            return refusal;
+        }
+        sessionReplaced = authentication.sessionReplaced;
+        if (sessionReplaced)
+            apiRequest.sessionId.clear();
+    }
     const auto module = m_apiModules.constFind(action);
     if (module == m_apiModules.cend())
         return apiError(apiRequest, QStringLiteral("badvalue"),
                         apimessages::unrecognizedValue(u"action"_qs, action));
 
     ProviderResponse response = (*module)(apiRequest);
+    if (sessionReplaced) {
+        response.saveSession.reset();
+        response.renewSessionId = false;
+        response.endSession = false;
+    }
     applySession(apiRequest, response);
     addApiHeaders(response);
     return response;

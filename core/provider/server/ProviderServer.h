@@ -118,6 +118,21 @@ public:
     // "Special:OAuth" takes "Special:OAuth/authorize".
     void setIndexPage(const QString &titlePrefix, IndexHandler handler);
 
+    // What an api.php authenticator decided for one request (see setApiAuthenticator).
+    struct ApiAuthentication
+    {
+        // Set: answer this (an API error) instead of running the module.
+        std::optional<ApiResponse> refusal;
+        // True when the authenticator replaced the request's session with its own (the user of
+        // an "Authorization: Bearer" token): that session is never saved, renewed or ended,
+        // and no session cookie is sent.
+        bool sessionReplaced = false;
+    };
+    using ApiAuthenticator = std::function<ApiAuthentication(ApiRequest &)>;
+    // Runs for every api.php request that names an action, after its cookie session was
+    // loaded and before the module: MediaWiki's session providers (OAuth's bearer tokens).
+    void setApiAuthenticator(ApiAuthenticator authenticator);
+
     // A request as it came off the socket.
     struct IncomingRequest
     {
@@ -158,6 +173,7 @@ private:
     QMap<QString, RestHandler> m_restRoutes;
     QMap<QString, RestHandler> m_wellKnownRoutes;
     QMap<QString, IndexHandler> m_indexPages;
+    ApiAuthenticator m_apiAuthenticator;
 };
 
 } // namespace mwauth::provider

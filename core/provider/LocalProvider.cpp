@@ -2,6 +2,8 @@
 
 #include "common/Logging.h"
 
+#include <QThread>
+
 using namespace Qt::StringLiterals;
 
 namespace mwauth::provider {
@@ -25,11 +27,26 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
                     u"The script path '%1' must start with '/' (for example '/w'), or be empty."_s.arg(
                         options.scriptPath));
 
+    const bool privateMemory = options.database == u":memory:"_s || options.database == u"sqlite::memory:"_s;
+    if (options.workers < 0)
+        return fail(ErrorCode::InvalidInput,
+                    u"The number of serving threads must be at least 1 (or 0 for the default), not %1."_s.arg(
+                        options.workers));
+    if (privateMemory && options.workers > 1)
+        return fail(
+            ErrorCode::InvalidInput,
+            u"An in-memory database (\":memory:\") is private to one connection, so it cannot be served "
+            "by %1 threads; use a SQLite file or PostgreSQL for more than one worker."_s.arg(
+                options.workers));
+    const int workers
+        = options.workers > 0 ? options.workers : (privateMemory ? 1 : qMax(1, QThread::idealThreadCount()));
+
     ProviderStack::Settings settings;
     settings.database = options.database;
     settings.scriptPath = options.scriptPath;
     settings.passwordIterations = options.passwordIterations;
     settings.oauth2 = options.oauth2;
+    settings.reusePort = workers > 1;
     m_stack = std::make_unique<ProviderStack>(m_clock, m_random, settings);
     if (const Result<void> opened = m_stack->openDatabase(); !opened) {
         stop();
@@ -67,6 +84,16 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
         return listening;
     }
     m_stack->installServices(issuer()); // after listening: the issuer names the port
+    for (int i = 1; i < workers; ++i) {
+        auto worker = std::make_unique<ProviderWorker>(m_clock, m_random, *m_secret, settings,
+                                                       m_stack->server()->port(), issuer());
+        if (const Result<void> serving = worker->startServing(); !serving) {
+            stop();
+            return serving.error().prefixed(
+                u"Serving thread %1 of %2 did not start"_s.arg(i + 1).arg(workers));
+        }
+        m_workers.push_back(std::move(worker));
+    }
     if (const Result<int> purged = m_stack->loginService()->purgeExpiredThrottles(); !purged)
         qCWarning(log::providerServer).noquote()
             << "Old login throttle counters were not purged:" << purged.error().toString();
@@ -88,6 +115,9 @@ Result<void> LocalProvider::seedDemo()
 
 void LocalProvider::stop()
 {
+    for (const std::unique_ptr<ProviderWorker> &worker : m_workers)
+        worker->stopServing();
+    m_workers.clear(); // before the secret they use goes
     m_stack.reset(); // stops its server: the port is free afterwards
     m_secret.reset();
     m_demoAccounts.clear();
@@ -97,6 +127,11 @@ void LocalProvider::stop()
 bool LocalProvider::isRunning() const
 {
     return m_stack && m_stack->server() && m_stack->server()->isRunning();
+}
+
+int LocalProvider::workerCount() const
+{
+    return isRunning() ? 1 + int(m_workers.size()) : 0;
 }
 
 QUrl LocalProvider::baseUrl() const

@@ -2,6 +2,7 @@
 
 #include "DemoData.h"
 #include "ProviderStack.h"
+#include "ProviderWorker.h"
 #include "common/Clock.h"
 #include "common/Random.h"
 #include "common/Result.h"
@@ -14,6 +15,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <vector>
 
 namespace mwauth::provider {
 
@@ -29,6 +31,12 @@ struct LocalProviderOptions
     // The algorithm of the first signing keys (an existing current key keeps its own).
     jose::JwsAlgorithm signingAlgorithm = jose::JwsAlgorithm::RS256;
     OAuth2Options oauth2; // the OAuth 2 / OIDC services' knobs
+    // Serving threads, each with its own database connection, stores, services and server on
+    // the same port (SO_REUSEPORT; the kernel spreads connections over them): this thread plus
+    // workers - 1 QThreads. 0 (default): 1 for ":memory:" (a private database that another
+    // connection cannot see; more is refused), QThread::idealThreadCount() for a SQLite file
+    // or PostgreSQL.
+    int workers = 0;
 };
 
 // The local MediaWiki look-alike as one object (DESIGN.md section 5): the database, the
@@ -36,7 +44,13 @@ struct LocalProviderOptions
 // `mwauth provider serve` runs one headless.
 //
 // Use it on one thread with an event loop (the server's rule). `clock` and `random` must
-// outlive the provider.
+// outlive the provider; with more than one worker they are used from every serving thread
+// too, so they must be thread-safe then (SystemClock and SystemRandom are).
+//
+// Workers: this thread's stack does the housekeeping (migrations, signing keys, demo data)
+// before the worker threads start; the others share the database, so sessions, codes,
+// tokens and keys are the same whichever thread answers. The accessors below give this
+// thread's stack only.
 class LocalProvider
 {
 public:
@@ -47,13 +61,15 @@ public:
 
     // Opens the database (migrating it), seeds the demo data when asked, installs the
     // services and starts listening on 127.0.0.1. On failure nothing is left open.
-    // Errors: InvalidInput when already running or for a script path that does not start
-    // with "/" (and is not empty); the database's errors (Io, ...); Network when the port
-    // cannot be bound.
+    // Errors: InvalidInput when already running, for a script path that does not start
+    // with "/" (and is not empty) and for workers < 0 or > 1 on ":memory:"; the database's
+    // errors (Io, ...); Network when the port cannot be bound.
     Result<void> start(const LocalProviderOptions &options);
     // Stops listening (the port is free when this returns) and closes the database.
     void stop();
     bool isRunning() const;
+    // Serving threads while running (this one included); 0 when not running.
+    int workerCount() const;
 
     // All empty when not running.
     QUrl baseUrl() const; // http://127.0.0.1:<port>
@@ -85,6 +101,7 @@ private:
     Random &m_random;
     std::unique_ptr<ProviderSecret> m_secret; // shared by every stack; outlives them
     std::unique_ptr<ProviderStack> m_stack; // this thread's
+    std::vector<std::unique_ptr<ProviderWorker>> m_workers; // the other serving threads
     QList<DemoAccount> m_demoAccounts;
     QList<DemoClient> m_demoClients;
 };

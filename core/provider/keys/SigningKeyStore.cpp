@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 
 #include <algorithm>
+#include <atomic>
 
 using namespace Qt::StringLiterals;
 
@@ -28,6 +29,10 @@ QByteArray sealContext(const QString &kid)
 {
     return "signing_key:" + kid.toUtf8();
 }
+
+// Bumped after every change to the keys that a store of this process commits; the other
+// stores (the provider's other serving threads) read their rows again when it moved.
+std::atomic<quint64> g_keysGeneration {1};
 
 } // namespace
 
@@ -242,6 +247,7 @@ Result<void> SigningKeyStore::commit()
         rollback();
         return ProviderDatabase::sqlError(u"The change to the signing keys could not be committed."_s, error);
     }
+    g_keysGeneration.fetch_add(1, std::memory_order_release);
     return {};
 }
 
@@ -500,16 +506,38 @@ Result<QStringList> SigningKeyStore::sweep(const QString &actor)
     return retired;
 }
 
+Result<QList<SigningKeyInfo>> SigningKeyStore::cachedKeys()
+{
+    const quint64 generation = g_keysGeneration.load(std::memory_order_acquire);
+    if (m_cacheValid && generation == m_cacheGeneration && !m_cacheRecheck.hasExpired())
+        return m_cachedKeys;
+    Result<QList<SigningKeyInfo>> keys = readKeys();
+    if (!keys) {
+        m_cacheValid = false;
+        return keys.error();
+    }
+    m_cachedKeys = std::move(*keys);
+    m_cacheValid = true;
+    m_cacheGeneration = generation;
+    m_cacheRecheck.setRemainingTime(RecheckMilliseconds);
+    return m_cachedKeys;
+}
+
 Result<jose::Jwk> SigningKeyStore::currentKey()
 {
-    const Result<QList<SigningKeyInfo>> keys = readKeys(u"sk_state = 'current'"_s);
+    const Result<QList<SigningKeyInfo>> keys = cachedKeys();
     if (!keys)
         return keys.error();
-    if (keys->isEmpty()) {
+    const SigningKeyInfo *current = nullptr;
+    for (const SigningKeyInfo &key : *keys) {
+        if (key.state == SigningKeyState::Current)
+            current = &key; // the last one, should there be more
+    }
+    if (!current) {
         return fail(ErrorCode::NotFound,
                     u"The provider has no current signing key; starting the provider makes one."_s);
     }
-    return privateKeyOf(keys->constLast());
+    return privateKeyOf(*current);
 }
 
 Result<jose::Jwk> SigningKeyStore::privateKeyOf(const SigningKeyInfo &info)
@@ -563,7 +591,7 @@ Result<jose::Jwk> SigningKeyStore::publicKeyOf(const SigningKeyInfo &info)
 
 Result<jose::Jwks> SigningKeyStore::publishedKeys()
 {
-    const Result<QList<SigningKeyInfo>> keys = readKeys(kActive);
+    const Result<QList<SigningKeyInfo>> keys = cachedKeys();
     if (!keys)
         return keys.error();
     const qint64 t = now();
@@ -581,6 +609,11 @@ Result<jose::Jwks> SigningKeyStore::publishedKeys()
                              return rank(a.state) < rank(b.state);
                          return a.id > b.id;
                      });
+    QStringList kids;
+    for (const SigningKeyInfo &info : std::as_const(published))
+        kids << info.kid;
+    if (kids == m_publishedKids && !kids.isEmpty())
+        return m_published; // a kid names one key for ever: the same kids, the same set
     jose::Jwks jwks;
     for (const SigningKeyInfo &info : std::as_const(published)) {
         const Result<jose::Jwk> key = publicKeyOf(info);
@@ -588,6 +621,9 @@ Result<jose::Jwks> SigningKeyStore::publishedKeys()
             return key.error();
         jwks.add(*key);
     }
+    m_publishedKids = kids;
+    m_published = jwks;
+    m_publishedJson = jwks.toPublicJson();
     return jwks;
 }
 
@@ -596,17 +632,25 @@ Result<QJsonObject> SigningKeyStore::publishedJwks()
     const Result<jose::Jwks> keys = publishedKeys();
     if (!keys)
         return keys.error();
-    return keys->toPublicJson();
+    return m_publishedJson; // made with the set publishedKeys() returned
 }
 
 Result<jose::Jwk> SigningKeyStore::verificationKey(const QString &kid)
 {
-    const Result<QList<SigningKeyInfo>> keys = readKeys(u"sk_kid = ?"_s, {kid});
+    Result<QList<SigningKeyInfo>> keys = cachedKeys();
+    const auto byKid = [&kid](const SigningKeyInfo &key) { return key.kid == kid; };
+    if (keys && std::none_of(keys->cbegin(), keys->cend(), byKid)) {
+        // Perhaps made by another process since the rows were read (as before the cache, an
+        // unknown kid costs one query).
+        m_cacheValid = false;
+        keys = cachedKeys();
+    }
     if (!keys)
         return keys.error();
-    if (keys->isEmpty())
+    const auto found = std::find_if(keys->cbegin(), keys->cend(), byKid);
+    if (found == keys->cend())
         return fail(ErrorCode::NotFound, u"No signing key of this provider has the kid '%1'."_s.arg(kid));
-    const SigningKeyInfo &info = keys->constFirst();
+    const SigningKeyInfo &info = *found;
     if (!info.isPublishedAt(now())) {
         return fail(ErrorCode::NotFound,
                     u"Signing key '%1' is retired: tokens it signed no longer verify."_s.arg(kid));
@@ -616,7 +660,7 @@ Result<jose::Jwk> SigningKeyStore::verificationKey(const QString &kid)
 
 Result<QList<SigningKeyInfo>> SigningKeyStore::list()
 {
-    return readKeys();
+    return cachedKeys();
 }
 
 } // namespace mwauth::provider

@@ -8,6 +8,7 @@
 #include "provider/db/ProviderDatabase.h"
 #include "provider/secret/ProviderSecret.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -87,13 +88,26 @@ struct SigningKeyRotation
 // neither published nor used to verify, even before sweep() marks it retired.
 //
 // One store per thread (the database's rule). Opened private keys and parsed public keys are
-// cached by kid (a kid names one key material for ever); states are read from the database on
-// every call, so a rotation made by another instance shows at once. The database, secret,
-// clock and random source must outlive the store.
+// cached by kid (a kid names one key material for ever), so no request unseals or parses a key.
+// The key rows (states, times) are cached too, for what serves requests: currentKey(),
+// publishedKeys(), publishedJwks(), verificationKey() and list(). The cache is read again
+//  - at once after a change committed by any SigningKeyStore of this process (a process-wide
+//    generation counter that every ensureKeys/generate/rotate/sweep bumps): the other serving
+//    threads of a provider sign with the new key from their next request on;
+//  - at the latest RecheckMilliseconds after it was read, for changes made by another process
+//    on the same database (`mwauth provider keys rotate` while `provider serve` runs, another
+//    provider on PostgreSQL). Such a rotation shows within a second; until then the old
+//    current key keeps signing, which verifiers accept (it stays published as retiring).
+// Publication is computed from the cached rows with the Clock on every call, so a retiring
+// key drops out of the JWKS exactly at its retireAfter. What changes the keys always works
+// on fresh rows read under the write lock. The database, secret, clock and random source
+// must outlive the store.
 class SigningKeyStore
 {
 public:
     static constexpr qint64 DefaultMaxTokenLifetime = 3600; // MediaWiki's access tokens: PT1H
+    // How long cached key rows are used before the database is read again (see above).
+    static constexpr int RecheckMilliseconds = 1000;
 
     SigningKeyStore(ProviderDatabase &db, const ProviderSecret &secret, const Clock &clock, Random &random);
 
@@ -172,6 +186,8 @@ private:
     void rollback();
     Result<jose::Jwk> publicKeyOf(const SigningKeyInfo &info);
     Result<jose::Jwk> privateKeyOf(const SigningKeyInfo &info);
+    // Every row, oldest first, from the cache when it is still good (see the class comment).
+    Result<QList<SigningKeyInfo>> cachedKeys();
 
     ProviderDatabase &m_db;
     const ProviderSecret &m_secret;
@@ -181,6 +197,15 @@ private:
     int m_rsaBits = 2048;
     QHash<QString, jose::Jwk> m_privateKeys; // opened, by kid
     QHash<QString, jose::Jwk> m_publicKeys; // parsed, by kid
+    // The cached rows: valid for m_cacheGeneration until m_cacheRecheck expires.
+    QList<SigningKeyInfo> m_cachedKeys;
+    bool m_cacheValid = false;
+    quint64 m_cacheGeneration = 0;
+    QDeadlineTimer m_cacheRecheck;
+    // The last published set: its kids in order, the keys and the JWKS document.
+    QStringList m_publishedKids;
+    jose::Jwks m_published;
+    QJsonObject m_publishedJson;
 };
 
 } // namespace mwauth::provider

@@ -68,6 +68,16 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_accessTokens = std::make_unique<AccessTokens>(*m_database, m_clock, m_random, issuer.toString());
     m_tokenApi = std::make_unique<TokenApi>(*m_clients, *m_keys, *m_accessTokens);
     m_tokenApi->install(*m_server); // rest.php/oauth2/access_token
+    m_oauthCache = std::make_unique<OAuthCache>(*m_database, m_clock);
+    m_acceptances = std::make_unique<AcceptanceStore>(*m_database, m_clock, m_random);
+    m_codes = std::make_unique<AuthorizationCodes>(*m_oauthCache, *m_secret, m_clock, m_random, m_settings.oauth2);
+    m_refreshTokens = std::make_unique<RefreshTokens>(*m_oauthCache, *m_accessTokens, *m_secret, m_clock, m_random,
+                                                      m_settings.oauth2);
+    m_tokenApi->setCodeGrants(*m_codes, *m_refreshTokens, m_settings.oauth2); // authorization_code, refresh_token
+    m_authorizeApi = std::make_unique<AuthorizeApi>(*m_clients, *m_acceptances, *m_codes, m_clock);
+    m_authorizeApi->install(*m_server); // rest.php/oauth2/authorize
+    m_approvePage = std::make_unique<pages::ApprovePage>(*m_clients, *m_acceptances, m_clock, m_random);
+    m_approvePage->install(*m_server); // Special:OAuth/approve, Special:OAuth/rest_redirect
     m_discoveryApi = std::make_unique<DiscoveryApi>(*m_keys);
     m_discoveryApi->install(*m_server); // /.well-known/oauth-authorization-server
     m_clientApi = std::make_unique<ClientApi>(*m_clients, *m_users, *m_keys, *m_accessTokens, m_clock);
@@ -81,7 +91,13 @@ void ProviderStack::close()
         m_server->stop();
     m_clientApi.reset();
     m_discoveryApi.reset();
+    m_approvePage.reset();
+    m_authorizeApi.reset();
     m_tokenApi.reset();
+    m_refreshTokens.reset();
+    m_codes.reset();
+    m_acceptances.reset();
+    m_oauthCache.reset();
     m_accessTokens.reset();
     m_keysApi.reset();
     m_loginPages.reset();

@@ -6,6 +6,7 @@
 #include "jose/Jwk.h"
 #include "provider/accounts/PasswordHasher.h"
 #include "provider/accounts/UserStore.h"
+#include "provider/clients/AcceptanceStore.h"
 #include "provider/clients/ClientStore.h"
 #include "provider/db/ProviderDatabase.h"
 #include "provider/keys/KeysApi.h"
@@ -13,10 +14,15 @@
 #include "provider/login/LoginApi.h"
 #include "provider/login/LoginService.h"
 #include "provider/oauth2/AccessTokens.h"
+#include "provider/oauth2/AuthorizationCodes.h"
+#include "provider/oauth2/AuthorizeApi.h"
 #include "provider/oauth2/ClientApi.h"
 #include "provider/oauth2/DiscoveryApi.h"
 #include "provider/oauth2/OAuth2Options.h"
+#include "provider/oauth2/OAuthCache.h"
+#include "provider/oauth2/RefreshTokens.h"
 #include "provider/oauth2/TokenApi.h"
+#include "provider/pages/ApprovePage.h"
 #include "provider/pages/LoginPages.h"
 #include "provider/secret/ProviderSecret.h"
 #include "provider/server/DatabaseSessionStore.h"
@@ -103,6 +109,14 @@ private:
     std::unique_ptr<LoginPages> m_loginPages;
     std::unique_ptr<KeysApi> m_keysApi;
     std::unique_ptr<AccessTokens> m_accessTokens;
+    // The authorization code flow (AuthorizeApi, Special:OAuth/approve, the code and
+    // refresh grants of TokenApi).
+    std::unique_ptr<OAuthCache> m_oauthCache;
+    std::unique_ptr<AcceptanceStore> m_acceptances;
+    std::unique_ptr<AuthorizationCodes> m_codes;
+    std::unique_ptr<RefreshTokens> m_refreshTokens;
+    std::unique_ptr<AuthorizeApi> m_authorizeApi;
+    std::unique_ptr<pages::ApprovePage> m_approvePage;
     std::unique_ptr<TokenApi> m_tokenApi;
     std::unique_ptr<DiscoveryApi> m_discoveryApi;
     std::unique_ptr<ClientApi> m_clientApi;

@@ -336,6 +336,9 @@ LoginOutcome LoginService::pass(SessionData &session, const User &user, bool rem
     session.insert(UserNameKey, user.name);
     session.insert(kLastAuthId, user.id);
     session.insert(kLastAuthTime, m_clock.nowSeconds());
+    // When this session's user authenticated last (OpenID Connect auth_time, max_age and
+    // prompt=login read it): seconds since the epoch, renewed by every login.
+    session.insert(QStringLiteral("wsLoginTime"), m_clock.nowSeconds());
     LoginOutcome outcome;
     outcome.status = LoginOutcome::Status::Pass;
     outcome.user = user;

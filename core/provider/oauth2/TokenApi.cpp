@@ -1,9 +1,12 @@
 #include "TokenApi.h"
 
+#include "common/ConstantTime.h"
 #include "common/Logging.h"
 #include "provider/clients/Grants.h"
 
+#include <QCryptographicHash>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <cmath>
 
@@ -29,7 +32,36 @@ bool hasFormField(const RestRequest &request, QByteArrayView name)
     return false;
 }
 
+// The grant names among scopes (OIDC scopes such as openid are not MediaWiki grants).
+QStringList grantsOf(const QStringList &scopes)
+{
+    QStringList grants;
+    for (const QString &scope : scopes) {
+        if (Grants::isKnown(scope))
+            grants.append(scope);
+    }
+    return grants;
+}
+
+// RFC 7636 section 4.6.
+bool verifierMatches(const QString &verifier, const QString &challenge, const QString &method)
+{
+    if (method == u"S256") {
+        const QByteArray hashed = QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
+                                      .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        return constantTimeEquals(hashed, challenge.toLatin1());
+    }
+    return constantTimeEquals(verifier.toLatin1(), challenge.toLatin1());
+}
+
 } // namespace
+
+void TokenApi::setCodeGrants(AuthorizationCodes &codes, RefreshTokens &refreshTokens, const OAuth2Options &options)
+{
+    m_codes = &codes;
+    m_refreshTokens = &refreshTokens;
+    m_options = &options;
+}
 
 TokenApi::TokenApi(ClientStore &clients, SigningKeyStore &keys, AccessTokens &tokens)
     : m_clients(clients)
@@ -61,12 +93,16 @@ RestResponse TokenApi::accessToken(const RestRequest &request)
         return OAuth2Error::invalidRequest(QStringLiteral("grant_type")).response(request);
     if (grantType != kClientCredentials && grantType != kAuthorizationCode && grantType != kRefreshToken)
         return OAuth2Error::unsupportedGrantType().response(request);
-    if (grantType != kClientCredentials) // until the authorization endpoint exists
+    if (grantType != kClientCredentials && !m_codes) // without the authorization endpoint
         return OAuth2Error::unsupportedGrantType().response(request);
 
     const auto client = authenticate(request, grantType);
     if (const OAuth2Error *error = std::get_if<OAuth2Error>(&client))
         return error->response(request);
+    if (grantType == kAuthorizationCode)
+        return authorizationCode(request, std::get<OAuthClient>(client));
+    if (grantType == kRefreshToken)
+        return refreshToken(request, std::get<OAuthClient>(client));
     return clientCredentials(request, std::get<OAuthClient>(client));
 }
 
@@ -130,13 +166,169 @@ RestResponse TokenApi::clientCredentials(const RestRequest &request, const OAuth
     return tokenResponse(*token, grant.lifetimeSeconds);
 }
 
-RestResponse TokenApi::tokenResponse(const IssuedAccessToken &token, double lifetime)
+RestResponse TokenApi::authorizationCode(const RestRequest &request, const OAuthClient &client)
 {
-    RestResponse response = RestResponse::json(QJsonObject {
+    const QByteArray presented = request.formValue("code");
+    if (presented.isEmpty())
+        return OAuth2Error::invalidRequest(QStringLiteral("code")).response(request);
+    CodeRedemption status = CodeRedemption::Malformed;
+    QString codeId;
+    const Result<std::optional<AuthorizationCode>> peeked =
+        m_codes->peek(presented, client.consumerKey, status, codeId);
+    if (!peeked) {
+        qCWarning(log::providerServer).noquote() << "Code lookup failed:" << peeked.error().toString();
+        return OAuth2Error::serverError(QStringLiteral("the authorization code could not be read")).response(request);
+    }
+    if (status == CodeRedemption::Reused) {
+        // RFC 6749 section 4.1.2: a code used twice revokes the tokens issued from it.
+        if (const Result<int> revoked = m_refreshTokens->revokeFamily(codeId); !revoked)
+            qCWarning(log::providerServer).noquote() << "Tokens of a reused code not revoked:" << revoked.error().toString();
+    }
+    switch (status) {
+    case CodeRedemption::Ok:
+        break;
+    case CodeRedemption::Malformed:
+        return OAuth2Error::invalidRequest(QStringLiteral("code"), QStringLiteral("Cannot decrypt the authorization code"))
+            .response(request);
+    case CodeRedemption::WrongClient:
+        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code was not issued to this client")).response(request);
+    case CodeRedemption::Expired:
+        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code has expired")).response(request);
+    case CodeRedemption::Reused:
+        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code has been revoked")).response(request);
+    }
+    const AuthorizationCode &code = **peeked;
+    const bool redirectSent = hasFormField(request, "redirect_uri");
+    if (code.redirectUriSent && !redirectSent)
+        return OAuth2Error::invalidRequest(QStringLiteral("redirect_uri")).response(request);
+    if (redirectSent != code.redirectUriSent || formText(request, "redirect_uri") != code.redirectUri)
+        return OAuth2Error::invalidRequest(QStringLiteral("redirect_uri"), QStringLiteral("Invalid redirect URI"))
+            .response(request);
+    const QString verifier = formText(request, "code_verifier");
+    if (!code.codeChallenge.isEmpty()) {
+        if (verifier.isEmpty())
+            return OAuth2Error::invalidRequest(QStringLiteral("code_verifier")).response(request);
+        static const QRegularExpression pkce(QStringLiteral("^[A-Za-z0-9\\-._~]{43,128}$"));
+        if (!pkce.match(verifier).hasMatch())
+            return OAuth2Error::invalidRequest(QStringLiteral("code_verifier"),
+                                               QStringLiteral("Code Verifier must follow the specifications of RFC-7636."))
+                .response(request);
+        if (!verifierMatches(verifier, code.codeChallenge, code.codeChallengeMethod))
+            return OAuth2Error::invalidGrant(QStringLiteral("Failed to verify `code_verifier`.")).response(request);
+    } else if (hasFormField(request, "code_verifier")) {
+        return OAuth2Error::invalidRequest(QStringLiteral("code_verifier"),
+                                           QStringLiteral("The authorization request had no code_challenge."))
+            .response(request);
+    }
+    // Used up only now (a failed check above leaves the code usable, as league does); of two
+    // requests racing for it, the one that loses is a reuse.
+    const Result<bool> consumed = m_codes->consume(code.id);
+    if (!consumed) {
+        qCWarning(log::providerServer).noquote() << "Code not consumed:" << consumed.error().toString();
+        return OAuth2Error::serverError(QStringLiteral("the authorization code could not be used")).response(request);
+    }
+    if (!*consumed) {
+        if (const Result<int> revoked = m_refreshTokens->revokeFamily(code.id); !revoked)
+            qCWarning(log::providerServer).noquote() << "Tokens of a reused code not revoked:" << revoked.error().toString();
+        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code has been revoked")).response(request);
+    }
+    UserGrant grant;
+    grant.userId = code.userId;
+    grant.acceptanceId = code.acceptanceId;
+    grant.scopes = code.scopes;
+    grant.family = code.id;
+    grant.authTime = code.authTime;
+    grant.nonce = code.nonce;
+    return userTokens(request, client, grant);
+}
+
+RestResponse TokenApi::refreshToken(const RestRequest &request, const OAuthClient &client)
+{
+    const QByteArray presented = request.formValue("refresh_token");
+    if (presented.isEmpty())
+        return OAuth2Error::invalidRequest(QStringLiteral("refresh_token")).response(request);
+    RefreshRefusal refusal = RefreshRefusal::Malformed;
+    const Result<std::optional<RefreshTokenData>> redeemed =
+        m_refreshTokens->redeem(presented, client.consumerKey, refusal);
+    if (!redeemed) {
+        qCWarning(log::providerServer).noquote() << "Refresh token lookup failed:" << redeemed.error().toString();
+        return OAuth2Error::serverError(QStringLiteral("the refresh token could not be read")).response(request);
+    }
+    if (!redeemed->has_value())
+        return OAuth2Error::invalidRefreshToken(RefreshTokens::refusalHint(refusal)).response(request);
+    const RefreshTokenData &data = **redeemed;
+    UserGrant grant;
+    grant.userId = data.userId;
+    grant.acceptanceId = data.acceptanceId;
+    grant.scopes = data.scopes;
+    grant.family = data.family;
+    grant.authTime = data.authTime;
+    if (hasFormField(request, "scope") && !formText(request, "scope").trimmed().isEmpty()) {
+        // league's RefreshTokenGrant: only a subset of the original scopes.
+        QStringList narrowed;
+        const QStringList requested = formText(request, "scope").split(u' ', Qt::SkipEmptyParts);
+        for (const QString &scope : requested) {
+            if (!data.scopes.contains(scope))
+                return OAuth2Error::invalidScope(scope).response(request);
+            if (!narrowed.contains(scope))
+                narrowed.append(scope);
+        }
+        grant.scopes = narrowed;
+    }
+    return userTokens(request, client, grant);
+}
+
+RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient &client, const UserGrant &grant)
+{
+    const Result<jose::Jwk> key = m_keys.currentKey();
+    if (!key) {
+        qCWarning(log::providerServer).noquote() << "No signing key:" << key.error().toString();
+        return OAuth2Error::serverError(QStringLiteral("no signing key")).response(request);
+    }
+    AccessTokenGrant accessGrant;
+    accessGrant.clientId = client.consumerKey;
+    accessGrant.clientRowId = client.id;
+    accessGrant.acceptanceId = grant.acceptanceId;
+    accessGrant.subject = QString::number(grant.userId);
+    accessGrant.scopes = grantsOf(grant.scopes);
+    accessGrant.lifetimeSeconds = m_options->accessTokenLifetime;
+    const Result<IssuedAccessToken> token = m_tokens.issue(*key, accessGrant);
+    if (!token) {
+        qCWarning(log::providerServer).noquote() << "Access token not issued:" << token.error().toString();
+        return OAuth2Error::serverError(QStringLiteral("the token could not be issued")).response(request);
+    }
+    QByteArray refresh;
+    if (client.oauth2GrantTypes.contains(kRefreshToken)) {
+        RefreshTokenData data;
+        data.clientId = client.consumerKey;
+        data.userId = grant.userId;
+        data.acceptanceId = grant.acceptanceId;
+        data.scopes = grant.scopes;
+        data.accessTokenId = token->jti;
+        data.family = grant.family;
+        data.authTime = grant.authTime;
+        const Result<QByteArray> issued = m_refreshTokens->issue(data);
+        if (!issued) {
+            qCWarning(log::providerServer).noquote() << "Refresh token not issued:" << issued.error().toString();
+            return OAuth2Error::serverError(QStringLiteral("the refresh token could not be issued")).response(request);
+        }
+        refresh = *issued;
+    } else if (const Result<void> remembered = m_refreshTokens->remember(grant.family, token->jti, {}); !remembered) {
+        qCWarning(log::providerServer).noquote() << "Token family not recorded:" << remembered.error().toString();
+    }
+    return tokenResponse(*token, accessGrant.lifetimeSeconds, refresh);
+}
+
+RestResponse TokenApi::tokenResponse(const IssuedAccessToken &token, double lifetime, const QByteArray &refreshToken)
+{
+    QJsonObject body {
         {QStringLiteral("token_type"), QStringLiteral("Bearer")},
         {QStringLiteral("expires_in"), qint64(std::llround(lifetime))},
         {QStringLiteral("access_token"), QString::fromLatin1(token.jwt)},
-    });
+    };
+    if (!refreshToken.isEmpty())
+        body.insert(QStringLiteral("refresh_token"), QString::fromLatin1(refreshToken));
+    RestResponse response = RestResponse::json(body);
     response.addHeader("Cache-Control", "no-store");
     response.addHeader("Pragma", "no-cache");
     return response;

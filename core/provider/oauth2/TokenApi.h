@@ -1,7 +1,10 @@
 #pragma once
 
 #include "AccessTokens.h"
+#include "AuthorizationCodes.h"
 #include "OAuth2Error.h"
+#include "OAuth2Options.h"
+#include "RefreshTokens.h"
 #include "provider/clients/ClientStore.h"
 #include "provider/keys/SigningKeyStore.h"
 #include "provider/server/ProviderServer.h"
@@ -26,7 +29,28 @@ namespace mwauth::provider {
 // Cache-Control no-store and Pragma no-cache. The JWT is signed with the current key of the
 // SigningKeyStore (AccessTokens).
 //
-// authorization_code and refresh_token come with the authorization endpoint.
+// authorization_code and refresh_token (once setCodeGrants() is called; before that they are
+// unsupported_grant_type):
+//   authorization_code: `code` required (missing -> invalid_request); a code that does not
+//     open -> invalid_request "Cannot decrypt the authorization code"; another client's,
+//     expired or used code -> invalid_grant ("Authorization code was not issued to this
+//     client" / "has expired" / "has been revoked"); a code used a second time also revokes
+//     the tokens issued from it (RFC 6749 section 4.1.2; RefreshTokens::revokeFamily).
+//     redirect_uri must be sent iff the authorization request sent one, and be equal
+//     (missing -> invalid_request `redirect_uri`, different -> "Invalid redirect URI").
+//     PKCE: with a challenge, code_verifier is required (invalid_request `code_verifier`),
+//     must match ^[A-Za-z0-9-._~]{43,128}$ ("Code Verifier must follow the specifications of
+//     RFC-7636.") and must verify with the challenge's method, S256 or plain (invalid_grant
+//     "Failed to verify `code_verifier`."); a verifier without a challenge is refused
+//     (invalid_request, as league 9 / master; REL1_39 ignored it). Public clients need no
+//     secret (PKCE was required at the authorization endpoint).
+//     Tokens: an access token for the user (sub = user id) under the approval, scopes = the
+//     code's grants; a refresh token when the client may use refresh_token (MediaWiki hands
+//     one out regardless; one the client cannot use is left out here).
+//   refresh_token: `refresh_token` required; refused ones are 401 invalid_request "The
+//     refresh token is invalid." with the hint of RefreshTokens; `scope` may narrow the
+//     original scopes (a scope beyond them -> invalid_scope). Rotation: a new access and
+//     refresh token, the old access token revoked.
 class TokenApi
 {
 public:
@@ -35,6 +59,9 @@ public:
     // Everything passed must outlive the TokenApi.
     TokenApi(ClientStore &clients, SigningKeyStore &keys, AccessTokens &tokens);
 
+    // Enables authorization_code and refresh_token. All must outlive the TokenApi.
+    void setCodeGrants(AuthorizationCodes &codes, RefreshTokens &refreshTokens, const OAuth2Options &options);
+
     void install(ProviderServer &server);
     RestResponse accessToken(const RestRequest &request);
 
@@ -42,11 +69,28 @@ private:
     // The client the request authenticates as, or the error to answer.
     std::variant<OAuthClient, OAuth2Error> authenticate(const RestRequest &request, const QString &grantType);
     RestResponse clientCredentials(const RestRequest &request, const OAuthClient &client);
-    RestResponse tokenResponse(const IssuedAccessToken &token, double lifetime);
+    RestResponse authorizationCode(const RestRequest &request, const OAuthClient &client);
+    RestResponse refreshToken(const RestRequest &request, const OAuthClient &client);
+    // Issues the access token (and a refresh token when the client may refresh) for a user's
+    // approval and answers with them.
+    struct UserGrant
+    {
+        qint64 userId = 0;
+        qint64 acceptanceId = 0;
+        QStringList scopes; // grants and OIDC scopes
+        QString family; // the authorization code's id
+        double authTime = 0;
+        QString nonce;
+    };
+    RestResponse userTokens(const RestRequest &request, const OAuthClient &client, const UserGrant &grant);
+    RestResponse tokenResponse(const IssuedAccessToken &token, double lifetime, const QByteArray &refreshToken = {});
 
     ClientStore &m_clients;
     SigningKeyStore &m_keys;
     AccessTokens &m_tokens;
+    AuthorizationCodes *m_codes = nullptr;
+    RefreshTokens *m_refreshTokens = nullptr;
+    const OAuth2Options *m_options = nullptr;
 };
 
 } // namespace mwauth::provider

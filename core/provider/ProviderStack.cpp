@@ -82,6 +82,17 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_discoveryApi->install(*m_server); // /.well-known/oauth-authorization-server
     m_clientApi = std::make_unique<ClientApi>(*m_clients, *m_users, *m_keys, *m_accessTokens, m_clock);
     m_clientApi->install(*m_server); // rest.php/oauth2/client, .../client/{key}/reset_secret
+    m_bearerTokens = std::make_unique<BearerTokens>(*m_database, *m_keys, *m_clients, m_clock, issuer.toString());
+    m_server->setApiAuthenticator( // api.php with Authorization: Bearer
+        [this](ApiRequest &request) { return m_bearerTokens->apiAuthentication(request, *m_users); });
+    m_resourceApi = std::make_unique<ResourceApi>(*m_bearerTokens, *m_users, *m_clients);
+    m_resourceApi->install(*m_server); // rest.php/oauth2/resource/{profile,scopes}
+    m_userInfoApi = std::make_unique<UserInfoApi>(*m_bearerTokens, *m_users, issuer.toString());
+    m_userInfoApi->install(*m_server); // rest.php/oauth2/userinfo
+    m_revocationApi = std::make_unique<RevocationApi>(*m_clients, *m_bearerTokens, *m_accessTokens, m_refreshTokens.get());
+    m_revocationApi->install(*m_server); // rest.php/oauth2/revoke
+    m_introspectionApi = std::make_unique<IntrospectionApi>(*m_clients, *m_bearerTokens, *m_users);
+    m_introspectionApi->install(*m_server); // rest.php/oauth2/introspect
 }
 
 void ProviderStack::close()
@@ -89,6 +100,11 @@ void ProviderStack::close()
     // The server first: no handler runs once it stopped, so the services can go.
     if (m_server)
         m_server->stop();
+    m_introspectionApi.reset();
+    m_revocationApi.reset();
+    m_userInfoApi.reset();
+    m_resourceApi.reset();
+    m_bearerTokens.reset();
     m_clientApi.reset();
     m_discoveryApi.reset();
     m_approvePage.reset();

@@ -14,14 +14,19 @@
 #include "provider/login/LoginApi.h"
 #include "provider/login/LoginService.h"
 #include "provider/oauth2/AccessTokens.h"
+#include "provider/oauth2/BearerTokens.h"
 #include "provider/oauth2/AuthorizationCodes.h"
 #include "provider/oauth2/AuthorizeApi.h"
 #include "provider/oauth2/ClientApi.h"
 #include "provider/oauth2/DiscoveryApi.h"
+#include "provider/oauth2/IntrospectionApi.h"
+#include "provider/oauth2/ResourceApi.h"
+#include "provider/oauth2/RevocationApi.h"
 #include "provider/oauth2/OAuth2Options.h"
 #include "provider/oauth2/OAuthCache.h"
 #include "provider/oauth2/RefreshTokens.h"
 #include "provider/oauth2/TokenApi.h"
+#include "provider/oauth2/UserInfoApi.h"
 #include "provider/pages/ApprovePage.h"
 #include "provider/pages/LoginPages.h"
 #include "provider/secret/ProviderSecret.h"
@@ -120,6 +125,12 @@ private:
     std::unique_ptr<TokenApi> m_tokenApi;
     std::unique_ptr<DiscoveryApi> m_discoveryApi;
     std::unique_ptr<ClientApi> m_clientApi;
+    // Bearer tokens and what consumes them (resource, userinfo, revoke, introspect, api.php).
+    std::unique_ptr<BearerTokens> m_bearerTokens;
+    std::unique_ptr<ResourceApi> m_resourceApi;
+    std::unique_ptr<UserInfoApi> m_userInfoApi;
+    std::unique_ptr<RevocationApi> m_revocationApi;
+    std::unique_ptr<IntrospectionApi> m_introspectionApi;
 };
 
 } // namespace mwauth::provider

@@ -2,6 +2,7 @@
 
 #include "OidcClaims.h"
 #include "common/Logging.h"
+#include "jose/Base64Url.h"
 #include "jose/Jws.h"
 #include "provider/accounts/UserStore.h"
 #include "provider/login/LoginService.h"
@@ -99,8 +100,11 @@ Result<BearerToken> BearerTokens::validate(QByteArrayView jwt) const
                         QStringLiteral("The access token is not a JWT of three dot-separated parts."), kDotsHint);
     const Result<jose::JwsParts> parts = jose::Jws::parse(jwt);
     if (!parts) {
-        const ErrorCode code = parts.error().code();
-        const bool algorithm = code == ErrorCode::UnsupportedAlgorithm;
+        // A readable header with an alg we refuse ("none", unknown) or an empty signature is a
+        // token that does not verify; anything else did not decode.
+        const Result<QByteArray> header = jose::Base64Url::decode(jwt.first(jwt.indexOf('.')));
+        const bool readable = header && QJsonDocument::fromJson(*header).isObject();
+        const bool algorithm = parts.error().code() == ErrorCode::UnsupportedAlgorithm || readable;
         return withHint(parts.error(), algorithm ? kVerifyHint : kDecodeHint);
     }
     BearerToken token;

@@ -102,8 +102,8 @@ inline QByteArray stepFailure(const QJsonObject &step)
 {
     if (step.isEmpty())
         return "the peer did not report this step";
-    return "the peer's step failed: " + step[u"error"].toString().toUtf8() + "\n  report: "
-        + QJsonDocument(step).toJson(QJsonDocument::Compact).left(8000);
+    return "the peer's step failed: " + step[u"error"].toString().toUtf8()
+        + "\n  report: " + QJsonDocument(step).toJson(QJsonDocument::Compact).left(8000);
 }
 
 } // namespace mwauth::provider::testing

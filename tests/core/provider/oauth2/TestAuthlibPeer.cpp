@@ -111,7 +111,8 @@ void TestAuthlibPeer::initTestCase()
     QVERIFY(owner.ok());
     m_ownerId = owner->id;
 
-    m_machine = registerClient(QStringLiteral("authlib machine"), {QStringLiteral("client_credentials")}, true);
+    m_machine
+        = registerClient(QStringLiteral("authlib machine"), {QStringLiteral("client_credentials")}, true);
     m_web = registerClient(QStringLiteral("authlib web app"),
                            {QStringLiteral("authorization_code"), QStringLiteral("refresh_token")}, true);
     m_public = registerClient(QStringLiteral("authlib public app"),
@@ -125,9 +126,11 @@ void TestAuthlibPeer::initTestCase()
         {u"profile_url"_qs, QString(rest + u"/oauth2/resource/profile")},
         {u"jwks_url"_qs, QString(rest + u"/oauth2/jwks")},
         {u"issuer"_qs, m_provider->issuer().toString()},
-        {u"machine"_qs, QJsonObject {{u"client_id"_qs, m_machine.id}, {u"client_secret"_qs, m_machine.secret}}},
+        {u"machine"_qs,
+         QJsonObject {{u"client_id"_qs, m_machine.id}, {u"client_secret"_qs, m_machine.secret}}},
         {u"web"_qs,
-         QJsonObject {{u"client_id"_qs, m_web.id}, {u"client_secret"_qs, m_web.secret},
+         QJsonObject {{u"client_id"_qs, m_web.id},
+                      {u"client_secret"_qs, m_web.secret},
                       {u"redirect_uri"_qs, RedirectUri}}},
         {u"public"_qs, QJsonObject {{u"client_id"_qs, m_public.id}, {u"redirect_uri"_qs, RedirectUri}}},
         {u"user"_qs, QJsonObject {{u"name"_qs, UserName}, {u"password"_qs, password}}},
@@ -138,7 +141,9 @@ void TestAuthlibPeer::initTestCase()
     };
     const QString failure = m_peer.run(
         python, {script}, QStringLiteral(MWAUTH_SOURCE_DIR), config,
-        [](const QString &request) { return QJsonObject {{u"error"_qs, QString(u"unknown request " + request)}}; },
+        [](const QString &request) {
+            return QJsonObject {{u"error"_qs, QString(u"unknown request " + request)}};
+        },
         90000);
     if (!failure.isEmpty())
         QFAIL(qPrintable(u"python3-authlib is not usable: "_qs + failure));
@@ -183,7 +188,8 @@ void TestAuthlibPeer::clientCredentialsWrongSecret()
     const QJsonObject refused = cc[u"wrong_secret"].toObject();
     QCOMPARE(refused[u"error"].toString(), u"invalid_client"_qs);
     QCOMPARE(refused[u"status"].toInt(), 401);
-    QCOMPARE(refused[u"body"].toObject()[u"error_description"].toString(), u"Client authentication failed"_qs);
+    QCOMPARE(refused[u"body"].toObject()[u"error_description"].toString(),
+             u"Client authentication failed"_qs);
 }
 
 void TestAuthlibPeer::authorizationCodeWithPkce()
@@ -245,7 +251,8 @@ void TestAuthlibPeer::codeIsSingleUse()
     const QJsonObject reuse = result[u"reuse"].toObject();
     QCOMPARE(reuse[u"status"].toInt(), 400);
     // league/oauth2-server (MediaWiki's) says invalid_request; RFC 6749 section 5.2 says invalid_grant.
-    QVERIFY2(reuse[u"error"].toString() == u"invalid_request"_qs || reuse[u"error"].toString() == u"invalid_grant"_qs,
+    QVERIFY2(reuse[u"error"].toString() == u"invalid_request"_qs
+                 || reuse[u"error"].toString() == u"invalid_grant"_qs,
              QJsonDocument(reuse).toJson().constData());
     QVERIFY(!reuse[u"description"].toString().isEmpty());
     // RFC 6749 section 4.1.2: what was issued from the code (after refreshes too) is revoked.

@@ -99,7 +99,9 @@ QJsonObject TestOpenIdClientPeer::answer(const QString &request)
         if (!rotated)
             return {{u"error"_qs, rotated.error().message()}};
         m_rotation = *rotated;
-        return {{u"current"_qs, rotated->current}, {u"retiring"_qs, rotated->retiring}, {u"next"_qs, rotated->next}};
+        return {{u"current"_qs, rotated->current},
+                {u"retiring"_qs, rotated->retiring},
+                {u"next"_qs, rotated->next}};
     }
     if (request == u"expire_retiring") {
         if (m_rotation.retireAfter == 0)
@@ -135,8 +137,8 @@ void TestOpenIdClientPeer::initTestCase()
     QVERIFY2(user.ok(), user.ok() ? "" : qPrintable(user.error().toString()));
     m_userId = user->id;
 
-    m_machine = registerClient(QStringLiteral("openid-client machine"), {QStringLiteral("client_credentials")},
-                               {QStringLiteral("basic")});
+    m_machine = registerClient(QStringLiteral("openid-client machine"),
+                               {QStringLiteral("client_credentials")}, {QStringLiteral("basic")});
     // privateinfo lets the client see the e-mail address (OidcClaims).
     m_web = registerClient(QStringLiteral("openid-client web app"),
                            {QStringLiteral("authorization_code"), QStringLiteral("refresh_token")},
@@ -150,9 +152,11 @@ void TestOpenIdClientPeer::initTestCase()
 
     const QJsonObject config {
         {u"issuer"_qs, m_provider->issuer().toString()},
-        {u"machine"_qs, QJsonObject {{u"client_id"_qs, m_machine.id}, {u"client_secret"_qs, m_machine.secret}}},
+        {u"machine"_qs,
+         QJsonObject {{u"client_id"_qs, m_machine.id}, {u"client_secret"_qs, m_machine.secret}}},
         {u"web"_qs,
-         QJsonObject {{u"client_id"_qs, m_web.id}, {u"client_secret"_qs, m_web.secret},
+         QJsonObject {{u"client_id"_qs, m_web.id},
+                      {u"client_secret"_qs, m_web.secret},
                       {u"redirect_uri"_qs, RedirectUri}}},
         {u"user"_qs, QJsonObject {{u"name"_qs, UserName}, {u"password"_qs, password}}},
         {u"scope"_qs, u"basic privateinfo"_qs},
@@ -182,7 +186,8 @@ void TestOpenIdClientPeer::discoversTheAuthorizationServer()
     QVERIFY2(result[u"ok"].toBool(), stepFailure(result).constData());
     const QJsonObject metadata = result[u"metadata"].toObject();
     QCOMPARE(metadata[u"issuer"].toString(), m_provider->issuer().toString());
-    QCOMPARE(metadata[u"token_endpoint"].toString(), QString(m_provider->restUrl().toString() + u"/oauth2/access_token"));
+    QCOMPARE(metadata[u"token_endpoint"].toString(),
+             QString(m_provider->restUrl().toString() + u"/oauth2/access_token"));
 }
 
 void TestOpenIdClientPeer::clientCredentialsVerifyThroughTheJwks()
@@ -227,7 +232,8 @@ void TestOpenIdClientPeer::codeFlowWithPkceAndNonce()
     QCOMPARE(claims[u"preferred_username"].toString(), UserName);
     QCOMPARE(claims[u"email"].toString(), UserEmail);
     QVERIFY(claims[u"at_hash"].isString());
-    QVERIFY(claims[u"auth_time"].toDouble() > 0 && claims[u"auth_time"].toDouble() <= claims[u"iat"].toDouble());
+    QVERIFY(claims[u"auth_time"].toDouble() > 0
+            && claims[u"auth_time"].toDouble() <= claims[u"iat"].toDouble());
     QCOMPARE(result[u"id_token_header"].toObject()[u"alg"].toString(), u"RS256"_qs);
     QVERIFY(m_initialKids.contains(result[u"id_token_header"].toObject()[u"kid"].toString()));
 }

@@ -71,6 +71,7 @@ QString RefreshTokens::refusalHint(RefreshRefusal refusal)
         return QStringLiteral("Token is not linked to client");
     case RefreshRefusal::Expired:
         return QStringLiteral("Token has expired");
+    case RefreshRefusal::ScopeBeyondGrant:
     case RefreshRefusal::Revoked:
     case RefreshRefusal::None:
         break;
@@ -106,7 +107,9 @@ Result<void> RefreshTokens::remember(const QString &family, const QString &acces
 }
 
 Result<std::optional<RefreshTokenData>> RefreshTokens::redeem(const QByteArray &presented, const QString &clientId,
-                                                              RefreshRefusal &refusal)
+                                                              RefreshRefusal &refusal,
+                                                              const QStringList &requestedScopes,
+                                                              QString *offendingScope)
 {
     refusal = RefreshRefusal::Malformed;
     const Result<QByteArray> opened = m_secret.open(presented, SealContext);
@@ -138,6 +141,15 @@ Result<std::optional<RefreshTokenData>> RefreshTokens::redeem(const QByteArray &
         return family.error();
     if (!family->has_value() || (*family)->value(u"revoked").toBool())
         return std::optional<RefreshTokenData>();
+    // league's RefreshTokenGrant: a narrower request only, checked before the token is spent.
+    for (const QString &scope : requestedScopes) {
+        if (!data.scopes.contains(scope)) {
+            refusal = RefreshRefusal::ScopeBeyondGrant;
+            if (offendingScope)
+                *offendingScope = scope;
+            return std::optional<RefreshTokenData>();
+        }
+    }
     if (entry[u"revoked"].toBool()) {
         if (entry[u"graceExpires"].toDouble() <= now)
             return std::optional<RefreshTokenData>();

@@ -38,6 +38,7 @@ enum class RefreshRefusal {
     WrongClient, // "Token is not linked to client"
     Expired, // "Token has expired"
     Revoked, // "Token has been revoked"
+    ScopeBeyondGrant, // a requested scope the token was not issued with: invalid_scope (not rotated)
 };
 
 // Refresh tokens with rotation, kept in the object cache as MediaWiki keeps them
@@ -66,10 +67,13 @@ public:
 
     // Stores `data` (id and expiry filled in) and returns the string for the client.
     Result<QByteArray> issue(RefreshTokenData &data);
-    // The token's data if `presented` may be used now by `clientId` (and rotates it);
-    // otherwise nullopt with `refusal` set. Database errors are errors.
+    // The token's data if `presented` may be used now by `clientId` for `requestedScopes`
+    // (empty: its own; else each must be one of them) and rotates it; otherwise nullopt with
+    // `refusal` set (ScopeBeyondGrant: `offendingScope` names the scope). Database errors are
+    // errors.
     Result<std::optional<RefreshTokenData>> redeem(const QByteArray &presented, const QString &clientId,
-                                                   RefreshRefusal &refusal);
+                                                   RefreshRefusal &refusal, const QStringList &requestedScopes = {},
+                                                   QString *offendingScope = nullptr);
     // Records the newest tokens of the chain started by the code `family` (issue() does it
     // for its own token; the token endpoint calls it when it issues no refresh token).
     Result<void> remember(const QString &family, const QString &accessTokenId, const QString &refreshTokenId);

@@ -247,34 +247,29 @@ RestResponse TokenApi::refreshToken(const RestRequest &request, const OAuthClien
     const QByteArray presented = request.formValue("refresh_token");
     if (presented.isEmpty())
         return OAuth2Error::invalidRequest(QStringLiteral("refresh_token")).response(request);
+    QStringList requested;
+    if (hasFormField(request, "scope"))
+        requested = formText(request, "scope").split(u' ', Qt::SkipEmptyParts);
+    requested.removeDuplicates();
     RefreshRefusal refusal = RefreshRefusal::Malformed;
+    QString offending;
     const Result<std::optional<RefreshTokenData>> redeemed =
-        m_refreshTokens->redeem(presented, client.consumerKey, refusal);
+        m_refreshTokens->redeem(presented, client.consumerKey, refusal, requested, &offending);
     if (!redeemed) {
         qCWarning(log::providerServer).noquote() << "Refresh token lookup failed:" << redeemed.error().toString();
         return OAuth2Error::serverError(QStringLiteral("the refresh token could not be read")).response(request);
     }
+    if (refusal == RefreshRefusal::ScopeBeyondGrant)
+        return OAuth2Error::invalidScope(offending).response(request);
     if (!redeemed->has_value())
         return OAuth2Error::invalidRefreshToken(RefreshTokens::refusalHint(refusal)).response(request);
     const RefreshTokenData &data = **redeemed;
     UserGrant grant;
     grant.userId = data.userId;
     grant.acceptanceId = data.acceptanceId;
-    grant.scopes = data.scopes;
+    grant.scopes = requested.isEmpty() ? data.scopes : requested; // league: only a subset of the original
     grant.family = data.family;
     grant.authTime = data.authTime;
-    if (hasFormField(request, "scope") && !formText(request, "scope").trimmed().isEmpty()) {
-        // league's RefreshTokenGrant: only a subset of the original scopes.
-        QStringList narrowed;
-        const QStringList requested = formText(request, "scope").split(u' ', Qt::SkipEmptyParts);
-        for (const QString &scope : requested) {
-            if (!data.scopes.contains(scope))
-                return OAuth2Error::invalidScope(scope).response(request);
-            if (!narrowed.contains(scope))
-                narrowed.append(scope);
-        }
-        grant.scopes = narrowed;
-    }
     return userTokens(request, client, grant);
 }
 

@@ -164,7 +164,7 @@ IndexResponse ApprovePage::form(const IndexRequest &request, const Consent &cons
         + html::submit(QStringLiteral("Allow"), QStringLiteral("accept"), QStringLiteral("1")) + u"\n"_qs
         + html::submit(QStringLiteral("Cancel"), QStringLiteral("cancel"), QStringLiteral("1"));
     page.addHtml(u"<form id=\"mw-mwoauth-authorize-form\" method=\"post\" action=\""_qs
-                 + htmlEscape(QString(request.scriptPath + u"/index.php"_qs)) + u"\">\n"_qs + fields + u"\n</form>"_qs);
+                 + htmlEscape(indexPath(request, ApproveTitle)) + u"\">\n"_qs + fields + u"\n</form>"_qs);
     IndexResponse response = page.response(status);
     if (session != request.session)
         response.saveSession = session;

@@ -4,7 +4,12 @@
 
 #include "BearerTestSupport.h"
 
+#include "provider/oauth2/OAuthCache.h"
+#include "provider/oauth2/RefreshTokens.h"
+
+#include <QFile>
 #include <QJsonArray>
+#include <QTemporaryDir>
 
 using namespace mwauth;
 using namespace mwauth::provider;
@@ -26,6 +31,8 @@ private Q_SLOTS:
     void introspectActive();
     void introspectInactive_data();
     void introspectInactive();
+    void refreshTokens_data();
+    void refreshTokens();
 
 private:
     QByteArray auth(const TestClient &client, bool basic, QList<std::pair<QByteArray, QByteArray>> &headers) const;
@@ -216,6 +223,76 @@ void TestRevocationIntrospection::introspectInactive()
     f.clock.set(start);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.json(), (QJsonObject {{u"active"_qs, false}}));
+}
+
+void TestRevocationIntrospection::refreshTokens_data()
+{
+    QTest::addColumn<QString>("caller");
+    QTest::addColumn<QByteArray>("hint");
+    QTest::addColumn<bool>("revoked");
+    QTest::newRow("own, hint refresh_token") << u"app"_qs << QByteArray("refresh_token") << true;
+    QTest::newRow("own, no hint") << u"app"_qs << QByteArray() << true;
+    QTest::newRow("own, wrong hint access_token") << u"app"_qs << QByteArray("access_token") << true;
+    QTest::newRow("another client's: left alone") << u"other"_qs << QByteArray() << false;
+}
+
+void TestRevocationIntrospection::refreshTokens()
+{
+    QFETCH(QString, caller);
+    QFETCH(QByteArray, hint);
+    QFETCH(bool, revoked);
+    // A provider on a SQLite file, whose secret (beside the file) the test can read to make
+    // refresh tokens as the token endpoint does.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    BearerFixture g;
+    g.provider = std::make_unique<LocalProvider>(g.clock, g.random);
+    LocalProviderOptions options;
+    options.demo = true;
+    options.passwordIterations = 1000;
+    options.workers = 1;
+    options.database = dir.filePath(u"provider.sqlite"_qs);
+    QVERIFY(g.provider->start(options).ok());
+    g.http = std::make_unique<TestHttpClient>();
+    QFile secretFile(options.database + u".secret"_qs);
+    QVERIFY(secretFile.open(QIODevice::ReadOnly));
+    const Result<ProviderSecret> secret = ProviderSecret::fromHex(secretFile.readAll());
+    QVERIFY(secret.ok());
+    OAuthCache cache(*g.provider->database(), g.clock);
+    const OAuth2Options oauth2;
+    RefreshTokens refreshTokens(cache, *g.provider->stack()->accessTokens(), *secret, g.clock, g.random, oauth2);
+
+    const TestClient app = g.registerClient(u"Refreshing app"_qs, {u"basic"_qs});
+    const TestClient other = g.registerClient(u"Other refreshing app"_qs, {u"basic"_qs});
+    const qint64 admin = g.userId(u"Admin"_qs);
+    const IssuedAccessToken access = g.userToken(app, admin, {u"basic"_qs});
+    RefreshTokenData data;
+    data.clientId = app.id;
+    data.userId = admin;
+    data.acceptanceId = g.approve(app, admin, {u"basic"_qs});
+    data.scopes = {u"basic"_qs};
+    data.accessTokenId = access.jti;
+    data.family = u"test-code-family"_qs;
+    const Result<QByteArray> refresh = refreshTokens.issue(data);
+    QVERIFY2(refresh.ok(), qPrintable(refresh.error().toString()));
+
+    const TestClient &client = caller == u"app" ? app : other;
+    QByteArray body = "token=" + *refresh + "&client_id=" + client.id.toLatin1() + "&client_secret="
+        + client.secret.toLatin1();
+    if (!hint.isEmpty())
+        body += "&token_type_hint=" + hint;
+    const Reply reply = g.post(u"/oauth2/revoke"_qs, body);
+    QCOMPARE(reply.status, 200);
+    // The access token issued with it goes too (RFC 7009 section 2.1: SHOULD).
+    QCOMPARE(g.provider->stack()->accessTokens()->state(access.jti).value(),
+             revoked ? AccessTokenState::Revoked : AccessTokenState::Active);
+    RefreshRefusal refusal = RefreshRefusal::None;
+    const auto redeemed = refreshTokens.redeem(*refresh, app.id, refusal);
+    QVERIFY(redeemed.ok());
+    QCOMPARE(redeemed->has_value(), !revoked);
+    if (revoked)
+        QCOMPARE(refusal, RefreshRefusal::Revoked);
+    g.stop();
 }
 
 QTEST_GUILESS_MAIN(TestRevocationIntrospection)

@@ -74,6 +74,8 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_refreshTokens = std::make_unique<RefreshTokens>(*m_oauthCache, *m_accessTokens, *m_secret, m_clock, m_random,
                                                       m_settings.oauth2);
     m_tokenApi->setCodeGrants(*m_codes, *m_refreshTokens, m_settings.oauth2); // authorization_code, refresh_token
+    m_idTokens = std::make_unique<IdTokens>(*m_users, m_clock, issuer.toString());
+    m_tokenApi->setIdTokens(*m_idTokens); // scope openid -> id_token
     m_authorizeApi = std::make_unique<AuthorizeApi>(*m_clients, *m_acceptances, *m_codes, m_clock);
     m_authorizeApi->install(*m_server); // rest.php/oauth2/authorize
     m_approvePage = std::make_unique<pages::ApprovePage>(*m_clients, *m_acceptances, m_clock, m_random);
@@ -110,6 +112,7 @@ void ProviderStack::close()
     m_approvePage.reset();
     m_authorizeApi.reset();
     m_tokenApi.reset();
+    m_idTokens.reset();
     m_refreshTokens.reset();
     m_codes.reset();
     m_acceptances.reset();

@@ -19,6 +19,7 @@
 #include "provider/oauth2/AuthorizeApi.h"
 #include "provider/oauth2/ClientApi.h"
 #include "provider/oauth2/DiscoveryApi.h"
+#include "provider/oauth2/IdTokens.h"
 #include "provider/oauth2/IntrospectionApi.h"
 #include "provider/oauth2/ResourceApi.h"
 #include "provider/oauth2/RevocationApi.h"
@@ -120,6 +121,7 @@ private:
     std::unique_ptr<AcceptanceStore> m_acceptances;
     std::unique_ptr<AuthorizationCodes> m_codes;
     std::unique_ptr<RefreshTokens> m_refreshTokens;
+    std::unique_ptr<IdTokens> m_idTokens;
     std::unique_ptr<AuthorizeApi> m_authorizeApi;
     std::unique_ptr<pages::ApprovePage> m_approvePage;
     std::unique_ptr<TokenApi> m_tokenApi;

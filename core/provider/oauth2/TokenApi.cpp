@@ -5,6 +5,7 @@
 #include "provider/clients/Grants.h"
 
 #include <QCryptographicHash>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
 
@@ -311,7 +312,26 @@ RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient 
     } else if (const Result<void> remembered = m_refreshTokens->remember(grant.family, token->jti, {}); !remembered) {
         qCWarning(log::providerServer).noquote() << "Token family not recorded:" << remembered.error().toString();
     }
-    return tokenResponse(*token, accessGrant.lifetimeSeconds, refresh);
+    RestResponse response = tokenResponse(*token, accessGrant.lifetimeSeconds, refresh);
+    if (m_idTokens && grant.scopes.contains(QStringLiteral("openid"))) {
+        IdTokenRequest idRequest;
+        idRequest.clientId = client.consumerKey;
+        idRequest.userId = grant.userId;
+        idRequest.nonce = grant.nonce;
+        idRequest.authTime = grant.authTime;
+        idRequest.accessToken = token->jwt;
+        idRequest.scopes = grant.scopes;
+        idRequest.lifetimeSeconds = m_options->accessTokenLifetime;
+        const Result<QByteArray> idToken = m_idTokens->issue(*key, idRequest);
+        if (!idToken) {
+            qCWarning(log::providerServer).noquote() << "id_token not issued:" << idToken.error().toString();
+            return OAuth2Error::serverError(QStringLiteral("the id_token could not be issued")).response(request);
+        }
+        QJsonObject body = QJsonDocument::fromJson(response.body).object();
+        body.insert(QStringLiteral("id_token"), QString::fromLatin1(*idToken));
+        response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    }
+    return response;
 }
 
 RestResponse TokenApi::tokenResponse(const IssuedAccessToken &token, double lifetime, const QByteArray &refreshToken)

@@ -2,6 +2,7 @@
 
 #include "AccessTokens.h"
 #include "AuthorizationCodes.h"
+#include "IdTokens.h"
 #include "OAuth2Error.h"
 #include "OAuth2Options.h"
 #include "RefreshTokens.h"
@@ -62,6 +63,11 @@ public:
     // Enables authorization_code and refresh_token. All must outlive the TokenApi.
     void setCodeGrants(AuthorizationCodes &codes, RefreshTokens &refreshTokens, const OAuth2Options &options);
 
+    // OpenID Connect: a code or refresh grant whose scopes contain "openid" also gets an
+    // "id_token" (IdTokens; nonce and auth_time from the authorization request, at_hash of
+    // the access token; no nonce on refresh, OIDC Core 12.2). Must outlive the TokenApi.
+    void setIdTokens(const IdTokens &idTokens) { m_idTokens = &idTokens; }
+
     void install(ProviderServer &server);
     RestResponse accessToken(const RestRequest &request);
 
@@ -91,6 +97,7 @@ private:
     AuthorizationCodes *m_codes = nullptr;
     RefreshTokens *m_refreshTokens = nullptr;
     const OAuth2Options *m_options = nullptr;
+    const IdTokens *m_idTokens = nullptr;
 };
 
 } // namespace mwauth::provider

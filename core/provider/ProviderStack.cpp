@@ -85,6 +85,7 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_clientApi = std::make_unique<ClientApi>(*m_clients, *m_users, *m_keys, *m_accessTokens, m_clock);
     m_clientApi->install(*m_server); // rest.php/oauth2/client, .../client/{key}/reset_secret
     m_bearerTokens = std::make_unique<BearerTokens>(*m_database, *m_keys, *m_clients, m_clock, issuer.toString());
+    m_clientApi->setBearerAuthenticator(ClientApi::bearerAuthenticator(*m_bearerTokens)); // oauthmanageownclient
     m_server->setApiAuthenticator( // api.php with Authorization: Bearer
         [this](ApiRequest &request) { return m_bearerTokens->apiAuthentication(request, *m_users); });
     m_resourceApi = std::make_unique<ResourceApi>(*m_bearerTokens, *m_users, *m_clients);

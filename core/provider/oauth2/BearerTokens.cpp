@@ -5,11 +5,11 @@
 #include "jose/Base64Url.h"
 #include "jose/Jws.h"
 #include "provider/accounts/UserStore.h"
-#include "provider/login/LoginService.h"
-#include "provider/server/ApiErrors.h"
 #include "provider/clients/ClientStore.h"
 #include "provider/db/ProviderDatabase.h"
 #include "provider/keys/SigningKeyStore.h"
+#include "provider/login/LoginService.h"
+#include "provider/server/ApiErrors.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -97,7 +97,8 @@ Result<BearerToken> BearerTokens::validate(QByteArrayView jwt) const
 {
     if (jwt.count('.') != 2)
         return withHint(ErrorCode::MalformedToken,
-                        QStringLiteral("The access token is not a JWT of three dot-separated parts."), kDotsHint);
+                        QStringLiteral("The access token is not a JWT of three dot-separated parts."),
+                        kDotsHint);
     const Result<jose::JwsParts> parts = jose::Jws::parse(jwt);
     if (!parts) {
         // A readable header with an alg we refuse ("none", unknown) or an empty signature is a
@@ -117,10 +118,11 @@ Result<BearerToken> BearerTokens::validate(QByteArrayView jwt) const
     if (!key) {
         if (key.error().code() != ErrorCode::NotFound)
             return key.error();
-        return withHint(ErrorCode::NoMatchingKey,
-                        QStringLiteral("The access token's key '%1' is not one of the provider's published keys.")
-                            .arg(token.kid),
-                        kVerifyHint);
+        return withHint(
+            ErrorCode::NoMatchingKey,
+            QStringLiteral("The access token's key '%1' is not one of the provider's published keys.")
+                .arg(token.kid),
+            kVerifyHint);
     }
     // The algorithm is the key's, never the token's choice.
     if (key->alg().isEmpty() || token.alg != key->alg() || jose::isHmac(parts->alg))
@@ -134,8 +136,8 @@ Result<BearerToken> BearerTokens::validate(QByteArrayView jwt) const
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(parts->payload, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
-        return withHint(ErrorCode::MalformedJson, QStringLiteral("The access token's claims are not a JSON object."),
-                        kDecodeHint);
+        return withHint(ErrorCode::MalformedJson,
+                        QStringLiteral("The access token's claims are not a JSON object."), kDecodeHint);
     const QJsonObject claims = document.object();
     const std::optional<double> exp = numberClaim(claims, QStringLiteral("exp"));
     const std::optional<double> nbf = numberClaim(claims, QStringLiteral("nbf"));
@@ -145,7 +147,8 @@ Result<BearerToken> BearerTokens::validate(QByteArrayView jwt) const
     token.issuer = claims.value(QStringLiteral("iss")).toString();
     const QJsonValue sub = claims.value(QStringLiteral("sub"));
     const QJsonValue scopes = claims.value(QStringLiteral("scopes"));
-    if (!exp || !nbf || token.jti.isEmpty() || token.clientId.isEmpty() || !sub.isString() || !scopes.isArray())
+    if (!exp || !nbf || token.jti.isEmpty() || token.clientId.isEmpty() || !sub.isString()
+        || !scopes.isArray())
         return withHint(ErrorCode::MissingClaim,
                         QStringLiteral("The access token lacks one of exp, nbf, jti, aud, sub and scopes."),
                         kInvalidHint);
@@ -156,11 +159,13 @@ Result<BearerToken> BearerTokens::validate(QByteArrayView jwt) const
     if (now >= token.expiresAt)
         return withHint(ErrorCode::Expired, QStringLiteral("The access token has expired."), kInvalidHint);
     if (now < token.notBefore)
-        return withHint(ErrorCode::NotYetValid, QStringLiteral("The access token is not valid yet."), kInvalidHint);
-    if (token.issuer != m_issuer)
-        return withHint(ErrorCode::WrongIssuer,
-                        QStringLiteral("The access token was issued by '%1', not by this provider.").arg(token.issuer),
+        return withHint(ErrorCode::NotYetValid, QStringLiteral("The access token is not valid yet."),
                         kInvalidHint);
+    if (token.issuer != m_issuer)
+        return withHint(
+            ErrorCode::WrongIssuer,
+            QStringLiteral("The access token was issued by '%1', not by this provider.").arg(token.issuer),
+            kInvalidHint);
     if (!sub.toString().isEmpty()) {
         bool ok = false;
         token.userId = sub.toString().toLongLong(&ok);
@@ -189,10 +194,11 @@ Result<void> BearerTokens::checkRow(BearerToken &token) const
         return ProviderDatabase::sqlError(QStringLiteral("The access token could not be looked up."),
                                           query.lastError());
     if (!query.next())
-        return withHint(ErrorCode::NotFound, QStringLiteral("The access token is not known to this provider."),
-                        kRevokedHint);
+        return withHint(ErrorCode::NotFound,
+                        QStringLiteral("The access token is not known to this provider."), kRevokedHint);
     if (query.value(0).toInt() != 0)
-        return withHint(ErrorCode::NotFound, QStringLiteral("The access token has been revoked."), kRevokedHint);
+        return withHint(ErrorCode::NotFound, QStringLiteral("The access token has been revoked."),
+                        kRevokedHint);
     token.acceptanceId = query.value(1).toLongLong();
     const qint64 rowClient = query.value(2).isNull() ? 0 : query.value(2).toLongLong();
     query.finish();
@@ -206,25 +212,28 @@ Result<void> BearerTokens::checkRow(BearerToken &token) const
     }
     if ((rowClient != 0 && rowClient != client->id) || client->deleted
         || (client->stage != ClientStage::Approved && client->stage != ClientStage::Proposed))
-        return withHint(ErrorCode::NotFound,
-                        QStringLiteral("The access token's client may not use it (wrong, disabled or rejected client)."),
-                        kRevokedHint);
+        return withHint(
+            ErrorCode::NotFound,
+            QStringLiteral("The access token's client may not use it (wrong, disabled or rejected client)."),
+            kRevokedHint);
     token.clientRowId = client->id;
     if (token.acceptanceId > 0) {
-        if (!ProviderDatabase::run(query,
-                                   QStringLiteral("SELECT oaac_user_id, oaac_consumer_id FROM oauth_accepted_consumer "
-                                                  "WHERE oaac_id = ?"),
-                                   {token.acceptanceId}))
+        if (!ProviderDatabase::run(
+                query,
+                QStringLiteral("SELECT oaac_user_id, oaac_consumer_id FROM oauth_accepted_consumer "
+                               "WHERE oaac_id = ?"),
+                {token.acceptanceId}))
             return ProviderDatabase::sqlError(QStringLiteral("The token's approval could not be looked up."),
                                               query.lastError());
         const bool matches = query.next() && query.value(1).toLongLong() == client->id
             && (!token.hasUser() || query.value(0).toLongLong() == token.userId);
         if (!matches)
             return withHint(ErrorCode::NotFound,
-                            QStringLiteral("The approval the access token was issued under is gone."), kRevokedHint);
+                            QStringLiteral("The approval the access token was issued under is gone."),
+                            kRevokedHint);
     } else if (token.hasUser()) {
-        return withHint(ErrorCode::NotFound,
-                        QStringLiteral("The access token names a user but no approval."), kRevokedHint);
+        return withHint(ErrorCode::NotFound, QStringLiteral("The access token names a user but no approval."),
+                        kRevokedHint);
     }
     return {};
 }
@@ -255,9 +264,9 @@ ProviderServer::ApiAuthentication BearerTokens::apiAuthentication(ApiRequest &re
     if (header.size() < 6 || header.first(6).compare("Bearer", Qt::CaseInsensitive) != 0)
         return outcome;
     const auto refuse = [&](const QString &why) {
-        outcome.refusal = apiError(request, QStringLiteral("mwoauth-invalid-authorization"),
-                                   QStringLiteral("The authorization headers in your request are not valid: %1")
-                                       .arg(why));
+        outcome.refusal = apiError(
+            request, QStringLiteral("mwoauth-invalid-authorization"),
+            QStringLiteral("The authorization headers in your request are not valid: %1").arg(why));
         return outcome;
     };
     const Result<QByteArray> jwt = fromAuthorizationHeader(request);
@@ -267,7 +276,8 @@ ProviderServer::ApiAuthentication BearerTokens::apiAuthentication(ApiRequest &re
     if (!token) {
         const ErrorCode code = token.error().code();
         if (code == ErrorCode::Database || code == ErrorCode::Crypto || code == ErrorCode::Internal)
-            qCWarning(log::providerServer).noquote() << "Bearer token check failed:" << token.error().toString();
+            qCWarning(log::providerServer).noquote()
+                << "Bearer token check failed:" << token.error().toString();
         return refuse(token.error().message());
     }
     SessionData session;
@@ -283,7 +293,8 @@ ProviderServer::ApiAuthentication BearerTokens::apiAuthentication(ApiRequest &re
     } else {
         groups = OidcClaims::effectiveGroups({}, false);
     }
-    session.insert(GrantedRightsKey, OidcClaims::grantedRights(OidcClaims::groupRights(groups), token->scopes));
+    session.insert(GrantedRightsKey,
+                   OidcClaims::grantedRights(OidcClaims::groupRights(groups), token->scopes));
     request.session = session;
     outcome.sessionReplaced = true;
     return outcome;

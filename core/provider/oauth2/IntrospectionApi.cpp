@@ -34,7 +34,8 @@ IntrospectionApi::IntrospectionApi(ClientStore &clients, const BearerTokens &bea
 
 void IntrospectionApi::install(ProviderServer &server)
 {
-    server.setRestRoute(QString::fromLatin1(Route), [this](const RestRequest &request) { return introspect(request); });
+    server.setRestRoute(QString::fromLatin1(Route),
+                        [this](const RestRequest &request) { return introspect(request); });
 }
 
 RestResponse IntrospectionApi::introspect(const RestRequest &request)
@@ -53,7 +54,8 @@ RestResponse IntrospectionApi::introspect(const RestRequest &request)
         const ErrorCode code = token.error().code();
         if (code == ErrorCode::Database || code == ErrorCode::Internal) {
             qCWarning(log::providerServer).noquote() << "Introspection failed:" << token.error().toString();
-            return OAuth2Error::serverError(QStringLiteral("the token could not be checked")).response(request);
+            return OAuth2Error::serverError(QStringLiteral("the token could not be checked"))
+                .response(request);
         }
         return noStore(inactive);
     }

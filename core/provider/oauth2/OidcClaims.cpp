@@ -61,13 +61,20 @@ QStringList OidcClaims::scopes()
 
 QStringList OidcClaims::supportedClaims()
 {
-    return {QStringLiteral("sub"),       QStringLiteral("iss"),
-            QStringLiteral("aud"),       QStringLiteral("exp"),
-            QStringLiteral("iat"),       QStringLiteral("auth_time"),
-            QStringLiteral("nonce"),     QStringLiteral("at_hash"),
-            QStringLiteral("preferred_username"), QStringLiteral("name"),
-            QStringLiteral("updated_at"), QStringLiteral("email"),
-            QStringLiteral("email_verified"),     QStringLiteral("groups")};
+    return {QStringLiteral("sub"),
+            QStringLiteral("iss"),
+            QStringLiteral("aud"),
+            QStringLiteral("exp"),
+            QStringLiteral("iat"),
+            QStringLiteral("auth_time"),
+            QStringLiteral("nonce"),
+            QStringLiteral("at_hash"),
+            QStringLiteral("preferred_username"),
+            QStringLiteral("name"),
+            QStringLiteral("updated_at"),
+            QStringLiteral("email"),
+            QStringLiteral("email_verified"),
+            QStringLiteral("groups")};
 }
 
 bool OidcClaims::allowsPrivateInfo(const QStringList &grants)

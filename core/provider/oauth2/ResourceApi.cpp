@@ -28,26 +28,29 @@ ResourceApi::ResourceApi(const BearerTokens &bearer, UserStore &users, ClientSto
 
 void ResourceApi::install(ProviderServer &server)
 {
-    server.setRestRoute(QString::fromLatin1(Route), [this](const RestRequest &request) { return resource(request); });
+    server.setRestRoute(QString::fromLatin1(Route),
+                        [this](const RestRequest &request) { return resource(request); });
 }
 
 RestResponse ResourceApi::resource(const RestRequest &request)
 {
     if (request.method != "GET" && request.method != "HEAD") {
-        RestResponse response = restError(405, QStringLiteral("Method Not Allowed"), QStringLiteral("Method not allowed"));
+        RestResponse response
+            = restError(405, QStringLiteral("Method Not Allowed"), QStringLiteral("Method not allowed"));
         response.addHeader("Allow", "GET");
         return response;
     }
     const QString type = request.routePath.sliced(qsizetype(qstrlen(Route)));
     if (type != u"profile" && type != u"scopes") {
         // MediaWiki's REST parameter validation runs before the handler, so before the token.
-        return restError(400, QStringLiteral("Bad Request"),
-                         QStringLiteral("Invalid value \"%1\" for path parameter \"type\".").arg(type),
-                         QJsonObject {{QStringLiteral("error"), QStringLiteral("parameter-validation-failed")},
-                                      {QStringLiteral("name"), QStringLiteral("type")},
-                                      {QStringLiteral("value"), type},
-                                      {QStringLiteral("failureCode"), QStringLiteral("badvalue")},
-                                      {QStringLiteral("failureData"), QJsonValue()}});
+        return restError(
+            400, QStringLiteral("Bad Request"),
+            QStringLiteral("Invalid value \"%1\" for path parameter \"type\".").arg(type),
+            QJsonObject {{QStringLiteral("error"), QStringLiteral("parameter-validation-failed")},
+                         {QStringLiteral("name"), QStringLiteral("type")},
+                         {QStringLiteral("value"), type},
+                         {QStringLiteral("failureCode"), QStringLiteral("badvalue")},
+                         {QStringLiteral("failureData"), QJsonValue()}});
     }
     const auto authenticated = m_bearer.authenticate(request);
     if (const OAuth2Error *error = std::get_if<OAuth2Error>(&authenticated))
@@ -101,8 +104,9 @@ Result<QJsonObject> ResourceApi::profile(const BearerToken &token, const HttpReq
         profile.insert(QStringLiteral("registered"), false);
     }
     profile.insert(QStringLiteral("groups"), QJsonArray::fromStringList(groups));
-    profile.insert(QStringLiteral("rights"),
-                   QJsonArray::fromStringList(OidcClaims::grantedRights(OidcClaims::groupRights(groups), token.scopes)));
+    profile.insert(
+        QStringLiteral("rights"),
+        QJsonArray::fromStringList(OidcClaims::grantedRights(OidcClaims::groupRights(groups), token.scopes)));
     profile.insert(QStringLiteral("grants"), QJsonArray::fromStringList(token.scopes));
     return profile;
 }

@@ -16,7 +16,8 @@ RevocationApi::RevocationApi(ClientStore &clients, const BearerTokens &bearer, A
 
 void RevocationApi::install(ProviderServer &server)
 {
-    server.setRestRoute(QString::fromLatin1(Route), [this](const RestRequest &request) { return revoke(request); });
+    server.setRestRoute(QString::fromLatin1(Route),
+                        [this](const RestRequest &request) { return revoke(request); });
 }
 
 std::variant<OAuthClient, OAuth2Error> RevocationApi::authenticateClient(ClientStore &clients,
@@ -24,8 +25,9 @@ std::variant<OAuthClient, OAuth2Error> RevocationApi::authenticateClient(ClientS
 {
     const Result<ClientCredentials> credentials = clientCredentials(request);
     if (!credentials)
-        return request.header("Authorization").isEmpty() ? OAuth2Error::invalidRequest(QStringLiteral("client_id"))
-                                                         : OAuth2Error::invalidClient();
+        return request.header("Authorization").isEmpty()
+            ? OAuth2Error::invalidRequest(QStringLiteral("client_id"))
+            : OAuth2Error::invalidClient();
     const Result<OAuthClient> client = clients.findByKey(credentials->clientId);
     if (!client) {
         if (client.error().code() != ErrorCode::NotFound)
@@ -91,7 +93,8 @@ RestResponse RevocationApi::revoke(const RestRequest &request)
         if (!m_refreshTokens || token.count('.') == 2)
             return false;
         RefreshRefusal refusal = RefreshRefusal::None;
-        const Result<std::optional<RefreshTokenData>> redeemed = m_refreshTokens->redeem(token, clientId, refusal);
+        const Result<std::optional<RefreshTokenData>> redeemed
+            = m_refreshTokens->redeem(token, clientId, refusal);
         if (!redeemed)
             return redeemed.error();
         if (!redeemed->has_value())

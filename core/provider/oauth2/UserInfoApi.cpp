@@ -42,7 +42,8 @@ UserInfoApi::UserInfoApi(const BearerTokens &bearer, UserStore &users, QString r
 
 void UserInfoApi::install(ProviderServer &server)
 {
-    server.setRestRoute(QString::fromLatin1(Route), [this](const RestRequest &request) { return userInfo(request); });
+    server.setRestRoute(QString::fromLatin1(Route),
+                        [this](const RestRequest &request) { return userInfo(request); });
 }
 
 RestResponse UserInfoApi::bearerError(int status, const QString &error, const QString &description) const
@@ -65,10 +66,11 @@ RestResponse UserInfoApi::bearerError(int status, const QString &error, const QS
 RestResponse UserInfoApi::userInfo(const RestRequest &request)
 {
     if (request.method != "GET" && request.method != "POST") {
-        RestResponse response = RestResponse::json(
-            QJsonObject {{QStringLiteral("error"), QStringLiteral("invalid_request")},
-                         {QStringLiteral("error_description"), QStringLiteral("The userinfo endpoint takes GET and POST.")}},
-            405);
+        RestResponse response
+            = RestResponse::json(QJsonObject {{QStringLiteral("error"), QStringLiteral("invalid_request")},
+                                              {QStringLiteral("error_description"),
+                                               QStringLiteral("The userinfo endpoint takes GET and POST.")}},
+                                 405);
         response.addHeader("Allow", "GET, POST");
         return response;
     }
@@ -77,7 +79,8 @@ RestResponse UserInfoApi::userInfo(const RestRequest &request)
         return bearerError(400, invalidRequest,
                            QStringLiteral("Access tokens are not accepted in the query string; send the "
                                           "Authorization header or a form body."));
-    const bool inBody = request.method == "POST" && isFormBody(request) && hasField(request.form, "access_token");
+    const bool inBody
+        = request.method == "POST" && isFormBody(request) && hasField(request.form, "access_token");
     Result<QByteArray> header = BearerTokens::fromAuthorizationHeader(request);
     const bool headerPresent = header.ok() || header.error().code() != ErrorCode::NotFound;
     if (inBody && headerPresent)
@@ -97,18 +100,21 @@ RestResponse UserInfoApi::userInfo(const RestRequest &request)
     if (!token) {
         const ErrorCode code = token.error().code();
         if (code == ErrorCode::Database || code == ErrorCode::Crypto || code == ErrorCode::Internal) {
-            qCWarning(log::providerServer).noquote() << "Userinfo token check failed:" << token.error().toString();
-            return OAuth2Error::serverError(QStringLiteral("the access token could not be checked")).response(request);
+            qCWarning(log::providerServer).noquote()
+                << "Userinfo token check failed:" << token.error().toString();
+            return OAuth2Error::serverError(QStringLiteral("the access token could not be checked"))
+                .response(request);
         }
         return bearerError(401, QStringLiteral("invalid_token"), token.error().message());
     }
     if (!token->hasUser())
-        return bearerError(403, QStringLiteral("insufficient_scope"),
-                           QStringLiteral("The access token does not stand for a user (client credentials)."));
+        return bearerError(
+            403, QStringLiteral("insufficient_scope"),
+            QStringLiteral("The access token does not stand for a user (client credentials)."));
     const Result<User> user = m_users.userById(token->userId);
     const Result<QStringList> own = user ? m_users.groups(user->id) : Result<QStringList>(user.error());
     if (!user || !own) {
-        qCWarning(log::providerServer).noquote() << "Userinfo user not read:" << user.error().toString();
+        qCWarning(log::providerServer).noquote() << "Userinfo user not read:" << own.error().toString();
         return OAuth2Error::serverError(QStringLiteral("the user could not be read")).response(request);
     }
     QStringList scopes = token->scopes;

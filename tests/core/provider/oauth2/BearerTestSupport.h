@@ -51,8 +51,8 @@ public:
     }
 
     TestClient registerClient(const QString &name, const QStringList &grants, bool confidential = true,
-                              const QStringList &grantTypes = {QStringLiteral("client_credentials"),
-                                                               QStringLiteral("authorization_code")})
+                              const QStringList &grantTypes
+                              = {QStringLiteral("client_credentials"), QStringLiteral("authorization_code")})
     {
         ClientRegistration registration;
         registration.name = name;
@@ -84,10 +84,11 @@ public:
         if (query.exec() && query.next())
             return query.value(0).toLongLong();
         query.finish();
-        query.prepare(QStringLiteral(
-            "INSERT INTO oauth_accepted_consumer (oaac_wiki, oaac_user_id, oaac_consumer_id, oaac_access_token, "
-            "oaac_access_secret, oaac_grants, oaac_accepted, oaac_oauth_version) VALUES ('*', ?, ?, ?, '', ?, "
-            "'20251123000000', 2)"));
+        query.prepare(QStringLiteral("INSERT INTO oauth_accepted_consumer (oaac_wiki, oaac_user_id, "
+                                     "oaac_consumer_id, oaac_access_token, "
+                                     "oaac_access_secret, oaac_grants, oaac_accepted, oaac_oauth_version) "
+                                     "VALUES ('*', ?, ?, ?, '', ?, "
+                                     "'20251123000000', 2)"));
         query.addBindValue(userId);
         query.addBindValue(client.rowId);
         query.addBindValue(QString::fromLatin1(random.bytes(16).toHex()));
@@ -139,7 +140,8 @@ public:
 };
 
 // A compact JWS with any header and payload, signed (or not) by hand.
-inline QByteArray compactJws(const QJsonObject &header, const QJsonObject &payload, const QByteArray &signature)
+inline QByteArray compactJws(const QJsonObject &header, const QJsonObject &payload,
+                             const QByteArray &signature)
 {
     return jose::Base64Url::encode(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.'
         + jose::Base64Url::encode(QJsonDocument(payload).toJson(QJsonDocument::Compact)) + '.'

@@ -40,7 +40,8 @@ private:
 void TestBearerTokens::initTestCase()
 {
     QVERIFY(f.start());
-    m_app = f.registerClient(QStringLiteral("Bearer app"), {QStringLiteral("basic"), QStringLiteral("editpage")});
+    m_app = f.registerClient(QStringLiteral("Bearer app"),
+                             {QStringLiteral("basic"), QStringLiteral("editpage")});
     QVERIFY(!m_app.id.isEmpty());
     m_admin = f.userId(QStringLiteral("Admin"));
 }
@@ -66,7 +67,8 @@ QByteArray TestBearerTokens::forged(const QString &kind)
         // The classic confusion: the verifier's public key bytes used as an HMAC secret.
         const QByteArray pem = *current->publicKey().toPublicPem();
         const QJsonObject hs {{u"typ"_qs, u"JWT"_qs}, {u"alg"_qs, u"HS256"_qs}, {u"kid"_qs, kid}};
-        return *jose::Jws::sign(hs, QJsonDocument(payload).toJson(QJsonDocument::Compact), jose::Jwk::fromSecret(pem));
+        return *jose::Jws::sign(hs, QJsonDocument(payload).toJson(QJsonDocument::Compact),
+                                jose::Jwk::fromSecret(pem));
     }
     if (kind == u"ES256 header on the RS256 key") {
         jose::Jwk ec = *jose::KeyGenerator::generate(jose::JwsAlgorithm::ES256);
@@ -91,8 +93,8 @@ QByteArray TestBearerTokens::forged(const QString &kind)
         // The payload changed after signing: the signature no longer covers it.
         const QList<QByteArray> parts = genuine.jwt.split('.');
         payload.insert(u"scopes"_qs, QJsonArray {u"basic"_qs, u"editpage"_qs});
-        return parts[0] + '.' + jose::Base64Url::encode(QJsonDocument(payload).toJson(QJsonDocument::Compact)) + '.'
-            + parts[2];
+        return parts[0] + '.' + jose::Base64Url::encode(QJsonDocument(payload).toJson(QJsonDocument::Compact))
+            + '.' + parts[2];
     }
     if (kind == u"another issuer") {
         payload.insert(u"iss"_qs, u"https://evil.example"_qs);
@@ -135,19 +137,20 @@ void TestBearerTokens::refusedTokens_data()
     QTest::newRow("valid") << u"valid"_qs << QByteArray() << 200 << QString();
     QTest::newRow("no Authorization header (master's answer)")
         << u""_qs << QByteArray("-") << 401 << QStringLiteral("Missing \"Authorization\" header");
-    QTest::newRow("Basic instead of Bearer") << u""_qs << QByteArray("Basic YTpi") << 401
-                                             << QStringLiteral("The JWT string must have two dots");
+    QTest::newRow("Basic instead of Bearer")
+        << u""_qs << QByteArray("Basic YTpi") << 401 << QStringLiteral("The JWT string must have two dots");
     QTest::newRow("garbage") << u"garbage"_qs << QByteArray() << 401
                              << QStringLiteral("The JWT string must have two dots");
     QTest::newRow("three garbage parts (1.39's observed hint)")
-        << u"three garbage parts"_qs << QByteArray() << 401 << QStringLiteral("Error while decoding from JSON");
+        << u"three garbage parts"_qs << QByteArray() << 401
+        << QStringLiteral("Error while decoding from JSON");
     QTest::newRow("alg none") << u"alg none"_qs << QByteArray() << 401 << verify;
-    QTest::newRow("HS256 signed with the public key") << u"HS256 with the public key"_qs << QByteArray() << 401
-                                                      << verify;
-    QTest::newRow("ES256 header on the RS256 key") << u"ES256 header on the RS256 key"_qs << QByteArray() << 401
-                                                   << verify;
-    QTest::newRow("foreign RSA key with the provider's kid") << u"foreign RSA key, provider kid"_qs << QByteArray()
-                                                             << 401 << verify;
+    QTest::newRow("HS256 signed with the public key")
+        << u"HS256 with the public key"_qs << QByteArray() << 401 << verify;
+    QTest::newRow("ES256 header on the RS256 key")
+        << u"ES256 header on the RS256 key"_qs << QByteArray() << 401 << verify;
+    QTest::newRow("foreign RSA key with the provider's kid")
+        << u"foreign RSA key, provider kid"_qs << QByteArray() << 401 << verify;
     QTest::newRow("unknown kid") << u"unknown kid"_qs << QByteArray() << 401 << verify;
     QTest::newRow("no kid") << u"no kid"_qs << QByteArray() << 401 << verify;
     QTest::newRow("payload changed after signing") << u"scopes widened"_qs << QByteArray() << 401 << verify;
@@ -210,7 +213,8 @@ void TestBearerTokens::actionApiUserInfo_data()
     QTest::addColumn<QStringList>("present");
     QTest::addColumn<QStringList>("absent");
     // Admin is a sysop: "delete" is his, but no grant here gives it.
-    QTest::newRow("user, basic") << true << QStringList {u"basic"_qs} << QStringList {u"read"_qs, u"writeapi"_qs}
+    QTest::newRow("user, basic") << true << QStringList {u"basic"_qs}
+                                 << QStringList {u"read"_qs, u"writeapi"_qs}
                                  << QStringList {u"edit"_qs, u"delete"_qs};
     QTest::newRow("user, basic + editpage")
         << true << QStringList {u"basic"_qs, u"editpage"_qs} << QStringList {u"read"_qs, u"edit"_qs}
@@ -228,9 +232,11 @@ void TestBearerTokens::actionApiUserInfo()
     QFETCH(QStringList, absent);
     const IssuedAccessToken token = f.userToken(m_app, user ? m_admin : 0, scopes);
     QVERIFY(!token.jwt.isEmpty());
-    const Reply reply = f.http->send(
-        "GET", QUrl(f.provider->apiUrl().toString() + u"?action=query&meta=userinfo&uiprop=rights%7Cgroups&format=json"),
-        {}, {}, {{"Authorization", "Bearer " + token.jwt}});
+    const Reply reply
+        = f.http->send("GET",
+                       QUrl(f.provider->apiUrl().toString()
+                            + u"?action=query&meta=userinfo&uiprop=rights%7Cgroups&format=json"),
+                       {}, {}, {{"Authorization", "Bearer " + token.jwt}});
     QCOMPARE(reply.status, 200);
     QVERIFY(reply.header("Set-Cookie").isEmpty()); // a bearer request has no cookie session
     const QJsonObject info = reply.json()[u"query"][u"userinfo"].toObject();
@@ -265,8 +271,8 @@ void TestBearerTokens::actionApiRefusesBadToken()
     QCOMPARE(error[u"code"].toString(), u"mwoauth-invalid-authorization"_qs);
     QVERIFY2(error[u"info"].toString().contains(u"revoked"), qPrintable(error[u"info"].toString()));
     // Without a header the request stays anonymous.
-    const Reply anonymous
-        = f.http->send("GET", QUrl(f.provider->apiUrl().toString() + u"?action=query&meta=userinfo&format=json"));
+    const Reply anonymous = f.http->send(
+        "GET", QUrl(f.provider->apiUrl().toString() + u"?action=query&meta=userinfo&format=json"));
     QCOMPARE(anonymous.json()[u"query"][u"userinfo"][u"id"].toInt(), 0);
 }
 

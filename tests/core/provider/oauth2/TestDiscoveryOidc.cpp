@@ -34,7 +34,8 @@ private:
 
 QJsonObject TestDiscoveryOidc::document(const QString &name)
 {
-    const Reply reply = f.http->send("GET", QUrl(f.provider->baseUrl().toString() + u"/.well-known/"_qs + name));
+    const Reply reply
+        = f.http->send("GET", QUrl(f.provider->baseUrl().toString() + u"/.well-known/"_qs + name));
     if (reply.status != 200)
         return {};
     return reply.json();
@@ -75,11 +76,13 @@ void TestDiscoveryOidc::members_data()
     QTest::newRow("grant_types_supported")
         << u"grant_types_supported"_qs << list({"authorization_code", "refresh_token", "client_credentials"});
     QTest::newRow("token_endpoint_auth_methods_supported")
-        << u"token_endpoint_auth_methods_supported"_qs << list({"client_secret_basic", "client_secret_post", "none"});
+        << u"token_endpoint_auth_methods_supported"_qs
+        << list({"client_secret_basic", "client_secret_post", "none"});
     QTest::newRow("code_challenge_methods_supported")
         << u"code_challenge_methods_supported"_qs << list({"S256", "plain"});
     QTest::newRow("request_parameter_supported") << u"request_parameter_supported"_qs << QJsonValue(false);
-    QTest::newRow("request_uri_parameter_supported") << u"request_uri_parameter_supported"_qs << QJsonValue(false);
+    QTest::newRow("request_uri_parameter_supported")
+        << u"request_uri_parameter_supported"_qs << QJsonValue(false);
     QTest::newRow("id_token_signing_alg_values_supported")
         << u"id_token_signing_alg_values_supported"_qs << QJsonValue(QJsonValue::Undefined);
     QTest::newRow("claims_supported") << u"claims_supported"_qs << QJsonValue(QJsonValue::Undefined);
@@ -116,7 +119,8 @@ void TestDiscoveryOidc::endpointsAnswer()
     QFETCH(QByteArray, method);
     QFETCH(int, status);
     const QUrl url(m_metadata[member].toString());
-    QVERIFY2(url.isValid() && url.toString().startsWith(f.provider->baseUrl().toString()), qPrintable(member));
+    QVERIFY2(url.isValid() && url.toString().startsWith(f.provider->baseUrl().toString()),
+             qPrintable(member));
     const Reply reply = f.http->send(method, url, method == "POST" ? QByteArray("x=1") : QByteArray());
     QVERIFY(reply.status != 0 && reply.status != 404);
     if (status != 0)

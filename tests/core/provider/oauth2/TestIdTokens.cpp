@@ -38,7 +38,8 @@ private:
 void TestIdTokens::initTestCase()
 {
     QVERIFY(f.start());
-    const auto dave = f.provider->users()->createUser(u"Id dave"_qs, u"secret password 4"_qs, u"dave@example.org"_qs);
+    const auto dave
+        = f.provider->users()->createUser(u"Id dave"_qs, u"secret password 4"_qs, u"dave@example.org"_qs);
     QVERIFY(dave.ok());
     m_dave = dave->id;
     QVERIFY(f.provider->users()->addToGroup(m_dave, u"sysop"_qs).ok());
@@ -60,17 +61,17 @@ void TestIdTokens::claims_data()
     QTest::newRow("openid only") << QStringList {u"openid"_qs, u"basic"_qs} << u"n-0S6_WzA2Mj"_qs
                                  << QStringList {u"nonce"_qs}
                                  << QStringList {u"preferred_username"_qs, u"email"_qs, u"groups"_qs};
-    QTest::newRow("profile, no nonce") << QStringList {u"openid"_qs, u"profile"_qs} << QString()
-                                       << QStringList {u"preferred_username"_qs, u"name"_qs}
-                                       << QStringList {u"nonce"_qs, u"email"_qs};
+    QTest::newRow("profile, no nonce")
+        << QStringList {u"openid"_qs, u"profile"_qs} << QString()
+        << QStringList {u"preferred_username"_qs, u"name"_qs} << QStringList {u"nonce"_qs, u"email"_qs};
     QTest::newRow("email without a private-info grant")
         << QStringList {u"openid"_qs, u"email"_qs, u"basic"_qs} << QString() << QStringList()
         << QStringList {u"email"_qs, u"email_verified"_qs};
     QTest::newRow("email with privateinfo")
         << QStringList {u"openid"_qs, u"email"_qs, u"privateinfo"_qs} << QString()
         << QStringList {u"email"_qs, u"email_verified"_qs} << QStringList();
-    QTest::newRow("groups") << QStringList {u"openid"_qs, u"groups"_qs} << QString() << QStringList {u"groups"_qs}
-                            << QStringList {u"email"_qs};
+    QTest::newRow("groups") << QStringList {u"openid"_qs, u"groups"_qs} << QString()
+                            << QStringList {u"groups"_qs} << QStringList {u"email"_qs};
 }
 
 void TestIdTokens::claims()
@@ -141,9 +142,8 @@ void TestIdTokens::atHashMatchesPython()
         key.setAlg(jose::algorithmName(jose::JwsAlgorithm(alg)));
         key.setKid(u"test-key"_qs);
     }
-    const IssuedAccessToken access = f.userToken(f.registerClient(u"Id app "_qs + hash + QString::number(alg),
-                                                                  {u"basic"_qs}),
-                                                 m_dave, {u"basic"_qs});
+    const IssuedAccessToken access = f.userToken(
+        f.registerClient(u"Id app "_qs + hash + QString::number(alg), {u"basic"_qs}), m_dave, {u"basic"_qs});
     QVERIFY(!access.jwt.isEmpty());
     IdTokenRequest request;
     request.clientId = u"0123456789abcdef0123456789abcdef"_qs;
@@ -156,8 +156,9 @@ void TestIdTokens::atHashMatchesPython()
 
     QProcess python;
     python.start(QStringLiteral(MWAUTH_PYTHON3),
-                 {u"-c"_qs, u"import base64,hashlib,sys; d=hashlib.%1(sys.stdin.buffer.read()).digest(); "
-                            "print(base64.urlsafe_b64encode(d[:len(d)//2]).decode().rstrip('='))"_qs.arg(hash)});
+                 {u"-c"_qs,
+                  u"import base64,hashlib,sys; d=hashlib.%1(sys.stdin.buffer.read()).digest(); "
+                  "print(base64.urlsafe_b64encode(d[:len(d)//2]).decode().rstrip('='))"_qs.arg(hash)});
     QVERIFY(python.waitForStarted());
     python.write(access.jwt);
     python.closeWriteChannel();

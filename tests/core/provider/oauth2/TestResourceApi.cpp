@@ -54,7 +54,8 @@ void TestResourceApi::profile_data()
     QTest::addColumn<bool>("privateInfo");
     QTest::newRow("user, basic") << true << QStringList {u"basic"_qs} << false;
     QTest::newRow("user, privateinfo") << true << QStringList {u"basic"_qs, u"privateinfo"_qs} << true;
-    QTest::newRow("user, mwoauth-authonlyprivate") << true << QStringList {u"mwoauth-authonlyprivate"_qs} << true;
+    QTest::newRow("user, mwoauth-authonlyprivate")
+        << true << QStringList {u"mwoauth-authonlyprivate"_qs} << true;
     QTest::newRow("user, mwoauth-authonly") << true << QStringList {u"mwoauth-authonly"_qs} << false;
     QTest::newRow("client_credentials") << false << QStringList {u"basic"_qs} << false;
 }
@@ -70,8 +71,8 @@ void TestResourceApi::profile()
     QCOMPARE(reply.status, 200);
     const QJsonObject json = reply.json();
     // The members 1.39 sends (observed), in any order.
-    for (const char *key : {"sub", "username", "editcount", "confirmed_email", "blocked", "registered", "groups",
-                            "rights", "grants"})
+    for (const char *key : {"sub", "username", "editcount", "confirmed_email", "blocked", "registered",
+                            "groups", "rights", "grants"})
         QVERIFY2(json.contains(QLatin1String(key)), key);
     QCOMPARE(json.contains(u"email"), privateInfo);
     QCOMPARE(json.contains(u"realname"), privateInfo);
@@ -119,9 +120,10 @@ void TestResourceApi::errors_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("error");
     QTest::newRow("unknown type, before the token is looked at")
-        << QByteArray("GET") << u"/oauth2/resource/secrets"_qs << false << 400 << u"parameter-validation-failed"_qs;
-    QTest::newRow("no Authorization header") << QByteArray("GET") << u"/oauth2/resource/profile"_qs << false << 401
-                                             << u"access_denied"_qs;
+        << QByteArray("GET") << u"/oauth2/resource/secrets"_qs << false << 400
+        << u"parameter-validation-failed"_qs;
+    QTest::newRow("no Authorization header")
+        << QByteArray("GET") << u"/oauth2/resource/profile"_qs << false << 401 << u"access_denied"_qs;
     QTest::newRow("POST") << QByteArray("POST") << u"/oauth2/resource/profile"_qs << true << 405 << QString();
 }
 
@@ -135,8 +137,9 @@ void TestResourceApi::errors()
     QList<std::pair<QByteArray, QByteArray>> headers;
     if (withToken)
         headers.append({"Authorization", "Bearer " + f.userToken(m_app, m_alice, {u"basic"_qs}).jwt});
-    const Reply reply = f.http->send(method, f.rest(path), method == "POST" ? QByteArray("a=b") : QByteArray(),
-                                     "application/x-www-form-urlencoded", headers);
+    const Reply reply
+        = f.http->send(method, f.rest(path), method == "POST" ? QByteArray("a=b") : QByteArray(),
+                       "application/x-www-form-urlencoded", headers);
     QCOMPARE(reply.status, status);
     if (!error.isEmpty())
         QCOMPARE(reply.json()[u"error"].toString(), error);

@@ -35,7 +35,8 @@ private Q_SLOTS:
     void refreshTokens();
 
 private:
-    QByteArray auth(const TestClient &client, bool basic, QList<std::pair<QByteArray, QByteArray>> &headers) const;
+    QByteArray auth(const TestClient &client, bool basic,
+                    QList<std::pair<QByteArray, QByteArray>> &headers) const;
     int profileStatus(const QByteArray &jwt) { return f.get(u"/oauth2/resource/profile"_qs, jwt).status; }
 
     BearerFixture f;
@@ -66,7 +67,8 @@ QByteArray TestRevocationIntrospection::auth(const TestClient &client, bool basi
                                              QList<std::pair<QByteArray, QByteArray>> &headers) const
 {
     if (basic) {
-        headers.append({"Authorization", "Basic " + (client.id + u':' + client.secret).toLatin1().toBase64()});
+        headers.append(
+            {"Authorization", "Basic " + (client.id + u':' + client.secret).toLatin1().toBase64()});
         return {};
     }
     QByteArray body = "&client_id=" + client.id.toLatin1();
@@ -84,11 +86,14 @@ void TestRevocationIntrospection::revoke_data()
     QTest::addColumn<bool>("revoked");
     QTest::newRow("own token, client_secret_post") << u"app"_qs << u"app"_qs << false << QByteArray() << true;
     QTest::newRow("own token, client_secret_basic") << u"app"_qs << u"app"_qs << true << QByteArray() << true;
-    QTest::newRow("hint access_token") << u"app"_qs << u"app"_qs << false << QByteArray("access_token") << true;
+    QTest::newRow("hint access_token")
+        << u"app"_qs << u"app"_qs << false << QByteArray("access_token") << true;
     QTest::newRow("wrong hint refresh_token: searched further")
         << u"app"_qs << u"app"_qs << false << QByteArray("refresh_token") << true;
-    QTest::newRow("unknown hint ignored") << u"app"_qs << u"app"_qs << false << QByteArray("id_token") << true;
-    QTest::newRow("public client, client_id only") << u"public"_qs << u"public"_qs << false << QByteArray() << true;
+    QTest::newRow("unknown hint ignored")
+        << u"app"_qs << u"app"_qs << false << QByteArray("id_token") << true;
+    QTest::newRow("public client, client_id only")
+        << u"public"_qs << u"public"_qs << false << QByteArray() << true;
     QTest::newRow("another client's token: 200, left alone")
         << u"other"_qs << u"app"_qs << false << QByteArray() << false;
 }
@@ -123,15 +128,16 @@ void TestRevocationIntrospection::revokeRefused_data()
     QTest::addColumn<QByteArray>("body"); // %ID% / %SECRET%: the app's
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("error");
-    QTest::newRow("unknown token: 200") << QByteArray("POST")
-                                        << QByteArray("token=nonsense&client_id=%ID%&client_secret=%SECRET%") << 200
-                                        << QString();
-    QTest::newRow("no token") << QByteArray("POST") << QByteArray("client_id=%ID%&client_secret=%SECRET%") << 400
-                              << u"invalid_request"_qs;
-    QTest::newRow("wrong secret") << QByteArray("POST") << QByteArray("token=x&client_id=%ID%&client_secret=nope")
-                                  << 401 << u"invalid_client"_qs;
-    QTest::newRow("confidential client without secret") << QByteArray("POST") << QByteArray("token=x&client_id=%ID%")
-                                                        << 401 << u"invalid_client"_qs;
+    QTest::newRow("unknown token: 200")
+        << QByteArray("POST") << QByteArray("token=nonsense&client_id=%ID%&client_secret=%SECRET%") << 200
+        << QString();
+    QTest::newRow("no token") << QByteArray("POST") << QByteArray("client_id=%ID%&client_secret=%SECRET%")
+                              << 400 << u"invalid_request"_qs;
+    QTest::newRow("wrong secret") << QByteArray("POST")
+                                  << QByteArray("token=x&client_id=%ID%&client_secret=nope") << 401
+                                  << u"invalid_client"_qs;
+    QTest::newRow("confidential client without secret")
+        << QByteArray("POST") << QByteArray("token=x&client_id=%ID%") << 401 << u"invalid_client"_qs;
     QTest::newRow("unknown client") << QByteArray("POST")
                                     << QByteArray("token=x&client_id=0123456789abcdef0123456789abcdef") << 401
                                     << u"invalid_client"_qs;
@@ -147,8 +153,8 @@ void TestRevocationIntrospection::revokeRefused()
     QFETCH(QString, error);
     body.replace("%ID%", m_app.id.toLatin1()).replace("%SECRET%", m_app.secret.toLatin1());
     for (const char *route : {"/oauth2/revoke", "/oauth2/introspect"}) {
-        const Reply reply
-            = f.http->send(method, f.rest(QString::fromLatin1(route)), body, "application/x-www-form-urlencoded");
+        const Reply reply = f.http->send(method, f.rest(QString::fromLatin1(route)), body,
+                                         "application/x-www-form-urlencoded");
         const bool introspectUnknown = status == 200 && QByteArrayView(route) == "/oauth2/introspect";
         QCOMPARE(reply.status, status);
         if (!error.isEmpty())
@@ -173,7 +179,8 @@ void TestRevocationIntrospection::introspectActive()
     QFETCH(bool, basic);
     const IssuedAccessToken token = f.userToken(m_app, user ? m_carol : 0, {u"basic"_qs, u"editpage"_qs});
     QList<std::pair<QByteArray, QByteArray>> headers;
-    const Reply reply = f.post(u"/oauth2/introspect"_qs, "token=" + token.jwt + auth(m_app, basic, headers), headers);
+    const Reply reply
+        = f.post(u"/oauth2/introspect"_qs, "token=" + token.jwt + auth(m_app, basic, headers), headers);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
     const QJsonObject json = reply.json();
@@ -209,7 +216,8 @@ void TestRevocationIntrospection::introspectInactive_data()
 void TestRevocationIntrospection::introspectInactive()
 {
     QFETCH(QString, kind);
-    const IssuedAccessToken token = f.userToken(kind == u"other" ? m_other : m_app, m_carol, {u"basic"_qs}, 60);
+    const IssuedAccessToken token
+        = f.userToken(kind == u"other" ? m_other : m_app, m_carol, {u"basic"_qs}, 60);
     QByteArray jwt = token.jwt;
     if (kind == u"revoked")
         QVERIFY(f.provider->stack()->accessTokens()->revoke(token.jti).value());
@@ -219,7 +227,8 @@ void TestRevocationIntrospection::introspectInactive()
     if (kind == u"expired")
         f.clock.advance(61);
     QList<std::pair<QByteArray, QByteArray>> headers;
-    const Reply reply = f.post(u"/oauth2/introspect"_qs, "token=" + jwt + auth(m_app, false, headers), headers);
+    const Reply reply
+        = f.post(u"/oauth2/introspect"_qs, "token=" + jwt + auth(m_app, false, headers), headers);
     f.clock.set(start);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.json(), (QJsonObject {{u"active"_qs, false}}));
@@ -260,7 +269,8 @@ void TestRevocationIntrospection::refreshTokens()
     QVERIFY(secret.ok());
     OAuthCache cache(*g.provider->database(), g.clock);
     const OAuth2Options oauth2;
-    RefreshTokens refreshTokens(cache, *g.provider->stack()->accessTokens(), *secret, g.clock, g.random, oauth2);
+    RefreshTokens refreshTokens(cache, *g.provider->stack()->accessTokens(), *secret, g.clock, g.random,
+                                oauth2);
 
     const TestClient app = g.registerClient(u"Refreshing app"_qs, {u"basic"_qs});
     const TestClient other = g.registerClient(u"Other refreshing app"_qs, {u"basic"_qs});
@@ -277,8 +287,8 @@ void TestRevocationIntrospection::refreshTokens()
     QVERIFY2(refresh.ok(), qPrintable(refresh.error().toString()));
 
     const TestClient &client = caller == u"app" ? app : other;
-    QByteArray body = "token=" + *refresh + "&client_id=" + client.id.toLatin1() + "&client_secret="
-        + client.secret.toLatin1();
+    QByteArray body = "token=" + *refresh + "&client_id=" + client.id.toLatin1()
+        + "&client_secret=" + client.secret.toLatin1();
     if (!hint.isEmpty())
         body += "&token_type_hint=" + hint;
     const Reply reply = g.post(u"/oauth2/revoke"_qs, body);

@@ -34,7 +34,8 @@ void TestUserInfoApi::initTestCase()
     QVERIFY(f.start());
     m_app = f.registerClient(u"Userinfo app"_qs, {u"basic"_qs, u"privateinfo"_qs});
     QVERIFY(!m_app.id.isEmpty());
-    const auto bob = f.provider->users()->createUser(u"Userinfo bob"_qs, u"secret password 2"_qs, u"bob@example.org"_qs);
+    const auto bob
+        = f.provider->users()->createUser(u"Userinfo bob"_qs, u"secret password 2"_qs, u"bob@example.org"_qs);
     QVERIFY(bob.ok());
     m_bob = bob->id;
     QVERIFY(f.provider->users()->addToGroup(m_bob, u"bot"_qs).ok());
@@ -53,19 +54,21 @@ void TestUserInfoApi::ways_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("challengeError"); // the error= of WWW-Authenticate; "-": none sent
     QTest::newRow("GET, header") << QByteArray("GET") << u"user"_qs << u"header"_qs << 200 << QByteArray("-");
-    QTest::newRow("POST, header") << QByteArray("POST") << u"user"_qs << u"header"_qs << 200 << QByteArray("-");
-    QTest::newRow("POST, form body") << QByteArray("POST") << u"user"_qs << u"body"_qs << 200 << QByteArray("-");
-    QTest::newRow("GET, query string refused") << QByteArray("GET") << u"user"_qs << u"query"_qs << 400
-                                               << QByteArray("invalid_request");
-    QTest::newRow("POST, header and body") << QByteArray("POST") << u"user"_qs << u"header+body"_qs << 400
-                                           << QByteArray("invalid_request");
+    QTest::newRow("POST, header") << QByteArray("POST") << u"user"_qs << u"header"_qs << 200
+                                  << QByteArray("-");
+    QTest::newRow("POST, form body") << QByteArray("POST") << u"user"_qs << u"body"_qs << 200
+                                     << QByteArray("-");
+    QTest::newRow("GET, query string refused")
+        << QByteArray("GET") << u"user"_qs << u"query"_qs << 400 << QByteArray("invalid_request");
+    QTest::newRow("POST, header and body")
+        << QByteArray("POST") << u"user"_qs << u"header+body"_qs << 400 << QByteArray("invalid_request");
     QTest::newRow("no token") << QByteArray("GET") << QString() << QString() << 401 << QByteArray();
     QTest::newRow("revoked") << QByteArray("GET") << u"revoked"_qs << u"header"_qs << 401
                              << QByteArray("invalid_token");
     QTest::newRow("garbage") << QByteArray("GET") << u"garbage"_qs << u"header"_qs << 401
                              << QByteArray("invalid_token");
-    QTest::newRow("client_credentials: no user") << QByteArray("GET") << u"cc"_qs << u"header"_qs << 403
-                                                 << QByteArray("insufficient_scope");
+    QTest::newRow("client_credentials: no user")
+        << QByteArray("GET") << u"cc"_qs << u"header"_qs << 403 << QByteArray("insufficient_scope");
 }
 
 void TestUserInfoApi::ways()

@@ -43,8 +43,9 @@ QStringList grantsFromText(const QString &text)
     return grants;
 }
 
-const QString kColumns = QStringLiteral("oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id, oaac_access_token,"
-                                        " oaac_grants, oaac_accepted, oaac_oauth_version");
+const QString kColumns
+    = QStringLiteral("oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id, oaac_access_token,"
+                     " oaac_grants, oaac_accepted, oaac_oauth_version");
 
 ClientAcceptance acceptanceFromRow(const QSqlQuery &query)
 {
@@ -79,12 +80,13 @@ Result<ClientAcceptance> AcceptanceStore::accept(qint64 userId, const OAuthClien
     QSqlQuery query(m_db.database());
     const bool stored = ProviderDatabase::run(
         query,
-        QStringLiteral("INSERT INTO oauth_accepted_consumer (oaac_wiki, oaac_user_id, oaac_consumer_id,"
-                       " oaac_access_token, oaac_access_secret, oaac_grants, oaac_accepted, oaac_oauth_version)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (oaac_user_id, oaac_consumer_id, oaac_wiki) DO UPDATE SET"
-                       " oaac_grants = excluded.oaac_grants, oaac_accepted = excluded.oaac_accepted,"
-                       " oaac_oauth_version = excluded.oaac_oauth_version RETURNING ")
+        QStringLiteral(
+            "INSERT INTO oauth_accepted_consumer (oaac_wiki, oaac_user_id, oaac_consumer_id,"
+            " oaac_access_token, oaac_access_secret, oaac_grants, oaac_accepted, oaac_oauth_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (oaac_user_id, oaac_consumer_id, oaac_wiki) DO UPDATE SET"
+            " oaac_grants = excluded.oaac_grants, oaac_accepted = excluded.oaac_accepted,"
+            " oaac_oauth_version = excluded.oaac_oauth_version RETURNING ")
             + kColumns,
         {client.wiki, userId, client.id, QString::fromLatin1(m_random.bytes(16).toHex()),
          QString::fromLatin1(m_random.bytes(16).toHex()), grantsText(grants), now, client.oauthVersion});
@@ -113,9 +115,11 @@ Result<std::optional<ClientAcceptance>> AcceptanceStore::find(qint64 userId, con
 Result<std::optional<ClientAcceptance>> AcceptanceStore::findById(qint64 acceptanceId) const
 {
     QSqlQuery query(m_db.database());
-    if (!ProviderDatabase::run(query, u"SELECT " % kColumns % u" FROM oauth_accepted_consumer WHERE oaac_id = ?",
+    if (!ProviderDatabase::run(query,
+                               u"SELECT " % kColumns % u" FROM oauth_accepted_consumer WHERE oaac_id = ?",
                                {acceptanceId}))
-        return ProviderDatabase::sqlError(QStringLiteral("The approval could not be read."), query.lastError());
+        return ProviderDatabase::sqlError(QStringLiteral("The approval could not be read."),
+                                          query.lastError());
     if (!query.next())
         return std::optional<ClientAcceptance>();
     return std::optional<ClientAcceptance>(acceptanceFromRow(query));

@@ -69,7 +69,8 @@ AuthorizationCodes::AuthorizationCodes(OAuthCache &cache, const ProviderSecret &
 Result<QByteArray> AuthorizationCodes::issue(AuthorizationCode &code)
 {
     if (code.clientId.isEmpty() || code.userId <= 0)
-        return fail(ErrorCode::InvalidInput, QStringLiteral("An authorization code needs a client and a user."));
+        return fail(ErrorCode::InvalidInput,
+                    QStringLiteral("An authorization code needs a client and a user."));
     code.id = QString::fromLatin1(m_random.bytes(20).toHex());
     code.expiresAt = m_clock.nowSeconds() + m_options.codeLifetime;
     if (const Result<void> stored = m_cache.put(cacheKey(code.id), toJson(code), m_options.codeLifetime);
@@ -82,8 +83,8 @@ Result<QByteArray> AuthorizationCodes::issue(AuthorizationCode &code)
 }
 
 Result<std::optional<AuthorizationCode>> AuthorizationCodes::peek(const QByteArray &presented,
-                                                                 const QString &clientId,
-                                                                 CodeRedemption &status, QString &id) const
+                                                                  const QString &clientId,
+                                                                  CodeRedemption &status, QString &id) const
 {
     status = CodeRedemption::Malformed;
     id.clear();

@@ -56,7 +56,8 @@ QByteArray cgiQuery(const RestRequest &request, const QList<QByteArray> &drop,
                          + AuthorizeApi::phpUrlEncode(QString::fromUtf8(value)));
     }
     for (const auto &[key, value] : add)
-        pairs.append(AuthorizeApi::phpUrlEncode(QString::fromUtf8(key)) + '=' + AuthorizeApi::phpUrlEncode(value));
+        pairs.append(AuthorizeApi::phpUrlEncode(QString::fromUtf8(key)) + '='
+                     + AuthorizeApi::phpUrlEncode(value));
     return pairs.join('&');
 }
 
@@ -111,7 +112,8 @@ struct AuthorizeApi::Flow
     {
         if (errorTarget.isEmpty())
             return errorPage(e);
-        QByteArray query = "error=" + phpUrlEncode(e.error) + "&error_description=" + phpUrlEncode(e.description);
+        QByteArray query
+            = "error=" + phpUrlEncode(e.error) + "&error_description=" + phpUrlEncode(e.description);
         if (!e.hint.isEmpty())
             query += "&hint=" + phpUrlEncode(e.hint);
         query += "&message=" + phpUrlEncode(e.description); // 1.39 repeats the text
@@ -132,7 +134,8 @@ AuthorizeApi::AuthorizeApi(ClientStore &clients, AcceptanceStore &acceptances, A
 
 void AuthorizeApi::install(ProviderServer &server)
 {
-    server.setRestRoute(QString::fromLatin1(Route), [this](const RestRequest &request) { return authorize(request); });
+    server.setRestRoute(QString::fromLatin1(Route),
+                        [this](const RestRequest &request) { return authorize(request); });
 }
 
 bool AuthorizeApi::usableForCode(const OAuthClient &client, qint64 userId)
@@ -227,7 +230,8 @@ RestResponse AuthorizeApi::authorize(const RestRequest &request)
                 QStringLiteral("Code challenge must follow the specifications of RFC-7636.")));
     } else if (!flow.client.isConfidential()) {
         return errorPage(OAuth2Error::invalidRequest(
-            QStringLiteral("code_challenge"), QStringLiteral("Code challenge must be provided for public clients")));
+            QStringLiteral("code_challenge"),
+            QStringLiteral("Code challenge must be provided for public clients")));
     }
 
     if (flow.openId) {
@@ -238,11 +242,12 @@ RestResponse AuthorizeApi::authorize(const RestRequest &request)
             return flow.error(oidcError(QStringLiteral("request_uri_not_supported"),
                                         QStringLiteral("The request_uri parameter is not supported.")));
         if (hasQueryField(request, "response_mode") && queryText(request, "response_mode") != u"query")
-            return flow.error(OAuth2Error::invalidRequest(QStringLiteral("response_mode"),
-                                                          QStringLiteral("Only response_mode=query is supported.")));
+            return flow.error(OAuth2Error::invalidRequest(
+                QStringLiteral("response_mode"), QStringLiteral("Only response_mode=query is supported.")));
         if (promptNone && flow.prompt.size() > 1)
             return flow.error(OAuth2Error::invalidRequest(
-                QStringLiteral("prompt"), QStringLiteral("prompt=none cannot be combined with other values.")));
+                QStringLiteral("prompt"),
+                QStringLiteral("prompt=none cannot be combined with other values.")));
         for (const QString &value : std::as_const(flow.prompt)) {
             if (value != u"none" && value != u"login" && value != u"consent" && value != u"select_account")
                 return flow.error(OAuth2Error::invalidRequest(QStringLiteral("prompt")));
@@ -270,8 +275,9 @@ RestResponse AuthorizeApi::authorize(const RestRequest &request)
     }
 
     if (flow.userId == 0) // prompt=none while not logged in
-        return flow.error(oidcError(QStringLiteral("login_required"),
-                                    QStringLiteral("The authorization server requires end-user authentication.")));
+        return flow.error(
+            oidcError(QStringLiteral("login_required"),
+                      QStringLiteral("The authorization server requires end-user authentication.")));
 
     // A fresh login: prompt=login / select_account, or max_age exceeded.
     const double now = m_clock.nowSeconds();
@@ -286,8 +292,9 @@ RestResponse AuthorizeApi::authorize(const RestRequest &request)
         needLogin = true;
     if (needLogin) {
         if (promptNone)
-            return flow.error(oidcError(QStringLiteral("login_required"),
-                                        QStringLiteral("The authorization server requires end-user authentication.")));
+            return flow.error(
+                oidcError(QStringLiteral("login_required"),
+                          QStringLiteral("The authorization server requires end-user authentication.")));
         return loginRedirect(request, true);
     }
 
@@ -314,7 +321,8 @@ RestResponse AuthorizeApi::authorize(const RestRequest &request)
     const bool forceConsent = flow.prompt.contains(QStringLiteral("consent"));
     const bool skip = !forceConsent
         && (flow.client.trusted
-            || (existing->has_value() && AcceptanceStore::approvalCoversAuthOnly(**existing, flow.client, grants)));
+            || (existing->has_value()
+                && AcceptanceStore::approvalCoversAuthOnly(**existing, flow.client, grants)));
     if (skip)
         return issueCode(request, flow, nullptr);
 
@@ -357,11 +365,12 @@ RestResponse AuthorizeApi::approvalRedirect(const RestRequest &request, const Fl
 {
     const QByteArray query = "returnto=" + phpUrlEncode(request.path) + "&returntoquery="
         + phpUrlEncode(QString::fromLatin1(cgiQuery(request, {"approval_pass", "approval_cancel"})))
-        + "&client_id=" + phpUrlEncode(flow.client.consumerKey) + "&oauth_version=2&scope="
-        + phpUrlEncode(flow.scopes.join(u' '));
-    return redirectTo(307,
-                      pages::indexUrl(request, QStringLiteral("Special:OAuth/approve"), QString::fromLatin1(query))
-                          .toEncoded());
+        + "&client_id=" + phpUrlEncode(flow.client.consumerKey)
+        + "&oauth_version=2&scope=" + phpUrlEncode(flow.scopes.join(u' '));
+    return redirectTo(
+        307,
+        pages::indexUrl(request, QStringLiteral("Special:OAuth/approve"), QString::fromLatin1(query))
+            .toEncoded());
 }
 
 RestResponse AuthorizeApi::issueCode(const RestRequest &request, Flow &flow, SessionData *changedSession)
@@ -382,7 +391,8 @@ RestResponse AuthorizeApi::issueCode(const RestRequest &request, Flow &flow, Ses
         acceptance = std::optional<ClientAcceptance>(*made);
     }
     if (!acceptance) {
-        qCWarning(log::providerServer).noquote() << "Approval lookup failed:" << acceptance.error().toString();
+        qCWarning(log::providerServer).noquote()
+            << "Approval lookup failed:" << acceptance.error().toString();
         return flow.error(OAuth2Error::serverError(QStringLiteral("the approvals could not be read")));
     }
     AuthorizationCode code;
@@ -399,7 +409,8 @@ RestResponse AuthorizeApi::issueCode(const RestRequest &request, Flow &flow, Ses
     const Result<QByteArray> issued = m_codes.issue(code);
     if (!issued) {
         qCWarning(log::providerServer).noquote() << "Code not issued:" << issued.error().toString();
-        return flow.error(OAuth2Error::serverError(QStringLiteral("the authorization code could not be issued")));
+        return flow.error(
+            OAuth2Error::serverError(QStringLiteral("the authorization code could not be issued")));
     }
     const QString target = flow.redirectUriSent ? flow.redirectUri : flow.client.callbackUrl;
     QByteArray query = "code=" + phpUrlEncode(QString::fromLatin1(*issued));

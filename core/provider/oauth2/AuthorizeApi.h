@@ -78,7 +78,8 @@ public:
     static constexpr double ApprovalLifetime = 600;
 
     // Everything passed must outlive the object.
-    AuthorizeApi(ClientStore &clients, AcceptanceStore &acceptances, AuthorizationCodes &codes, const Clock &clock);
+    AuthorizeApi(ClientStore &clients, AcceptanceStore &acceptances, AuthorizationCodes &codes,
+                 const Clock &clock);
 
     void install(ProviderServer &server);
     RestResponse authorize(const RestRequest &request);

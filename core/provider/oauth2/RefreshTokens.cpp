@@ -82,11 +82,13 @@ QString RefreshTokens::refusalHint(RefreshRefusal refusal)
 Result<QByteArray> RefreshTokens::issue(RefreshTokenData &data)
 {
     if (data.clientId.isEmpty() || data.family.isEmpty())
-        return fail(ErrorCode::InvalidInput, QStringLiteral("A refresh token needs a client and a code it comes from."));
+        return fail(ErrorCode::InvalidInput,
+                    QStringLiteral("A refresh token needs a client and a code it comes from."));
     data.id = QString::fromLatin1(m_random.bytes(20).toHex());
     const double now = m_clock.nowSeconds();
     data.expiresAt = now + m_options.refreshTokenLifetime;
-    if (const Result<void> stored = m_cache.put(tokenKey(data.id), toJson(data), m_options.refreshTokenLifetime);
+    if (const Result<void> stored
+        = m_cache.put(tokenKey(data.id), toJson(data), m_options.refreshTokenLifetime);
         !stored)
         return stored.error();
     if (const Result<void> stored = remember(data.family, data.accessTokenId, data.id); !stored)
@@ -106,10 +108,9 @@ Result<void> RefreshTokens::remember(const QString &family, const QString &acces
     return m_cache.put(familyKey(family), entry, m_options.refreshTokenLifetime);
 }
 
-Result<std::optional<RefreshTokenData>> RefreshTokens::redeem(const QByteArray &presented, const QString &clientId,
-                                                              RefreshRefusal &refusal,
-                                                              const QStringList &requestedScopes,
-                                                              QString *offendingScope)
+Result<std::optional<RefreshTokenData>>
+RefreshTokens::redeem(const QByteArray &presented, const QString &clientId, RefreshRefusal &refusal,
+                      const QStringList &requestedScopes, QString *offendingScope)
 {
     refusal = RefreshRefusal::Malformed;
     const Result<QByteArray> opened = m_secret.open(presented, SealContext);
@@ -192,7 +193,8 @@ Result<int> RefreshTokens::revokeFamily(const QString &family)
             return removed.error();
     }
     entry.insert(QStringLiteral("revoked"), true);
-    if (const Result<void> marked = m_cache.put(familyKey(family), entry, m_options.refreshTokenLifetime); !marked)
+    if (const Result<void> marked = m_cache.put(familyKey(family), entry, m_options.refreshTokenLifetime);
+        !marked)
         return marked.error();
     return revoked;
 }

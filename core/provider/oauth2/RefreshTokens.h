@@ -62,8 +62,8 @@ public:
     static constexpr const char *SealContext = "oauth2:refresh_token";
 
     // All must outlive the object.
-    RefreshTokens(OAuthCache &cache, AccessTokens &accessTokens, const ProviderSecret &secret, const Clock &clock,
-                  Random &random, const OAuth2Options &options);
+    RefreshTokens(OAuthCache &cache, AccessTokens &accessTokens, const ProviderSecret &secret,
+                  const Clock &clock, Random &random, const OAuth2Options &options);
 
     // Stores `data` (id and expiry filled in) and returns the string for the client.
     Result<QByteArray> issue(RefreshTokenData &data);
@@ -72,7 +72,8 @@ public:
     // `refusal` set (ScopeBeyondGrant: `offendingScope` names the scope). Database errors are
     // errors.
     Result<std::optional<RefreshTokenData>> redeem(const QByteArray &presented, const QString &clientId,
-                                                   RefreshRefusal &refusal, const QStringList &requestedScopes = {},
+                                                   RefreshRefusal &refusal,
+                                                   const QStringList &requestedScopes = {},
                                                    QString *offendingScope = nullptr);
     // Records the newest tokens of the chain started by the code `family` (issue() does it
     // for its own token; the token endpoint calls it when it issues no refresh token).

@@ -48,8 +48,9 @@ QStringList grantsOf(const QStringList &scopes)
 bool verifierMatches(const QString &verifier, const QString &challenge, const QString &method)
 {
     if (method == u"S256") {
-        const QByteArray hashed = QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
-                                      .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        const QByteArray hashed
+            = QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
+                  .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
         return constantTimeEquals(hashed, challenge.toLatin1());
     }
     return constantTimeEquals(verifier.toLatin1(), challenge.toLatin1());
@@ -57,7 +58,8 @@ bool verifierMatches(const QString &verifier, const QString &challenge, const QS
 
 } // namespace
 
-void TokenApi::setCodeGrants(AuthorizationCodes &codes, RefreshTokens &refreshTokens, const OAuth2Options &options)
+void TokenApi::setCodeGrants(AuthorizationCodes &codes, RefreshTokens &refreshTokens,
+                             const OAuth2Options &options)
 {
     m_codes = &codes;
     m_refreshTokens = &refreshTokens;
@@ -174,36 +176,42 @@ RestResponse TokenApi::authorizationCode(const RestRequest &request, const OAuth
         return OAuth2Error::invalidRequest(QStringLiteral("code")).response(request);
     CodeRedemption status = CodeRedemption::Malformed;
     QString codeId;
-    const Result<std::optional<AuthorizationCode>> peeked =
-        m_codes->peek(presented, client.consumerKey, status, codeId);
+    const Result<std::optional<AuthorizationCode>> peeked
+        = m_codes->peek(presented, client.consumerKey, status, codeId);
     if (!peeked) {
         qCWarning(log::providerServer).noquote() << "Code lookup failed:" << peeked.error().toString();
-        return OAuth2Error::serverError(QStringLiteral("the authorization code could not be read")).response(request);
+        return OAuth2Error::serverError(QStringLiteral("the authorization code could not be read"))
+            .response(request);
     }
     if (status == CodeRedemption::Reused) {
         // RFC 6749 section 4.1.2: a code used twice revokes the tokens issued from it.
         if (const Result<int> revoked = m_refreshTokens->revokeFamily(codeId); !revoked)
-            qCWarning(log::providerServer).noquote() << "Tokens of a reused code not revoked:" << revoked.error().toString();
+            qCWarning(log::providerServer).noquote()
+                << "Tokens of a reused code not revoked:" << revoked.error().toString();
     }
     switch (status) {
     case CodeRedemption::Ok:
         break;
     case CodeRedemption::Malformed:
-        return OAuth2Error::invalidRequest(QStringLiteral("code"), QStringLiteral("Cannot decrypt the authorization code"))
+        return OAuth2Error::invalidRequest(QStringLiteral("code"),
+                                           QStringLiteral("Cannot decrypt the authorization code"))
             .response(request);
     case CodeRedemption::WrongClient:
-        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code was not issued to this client")).response(request);
+        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code was not issued to this client"))
+            .response(request);
     case CodeRedemption::Expired:
         return OAuth2Error::invalidGrant(QStringLiteral("Authorization code has expired")).response(request);
     case CodeRedemption::Reused:
-        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code has been revoked")).response(request);
+        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code has been revoked"))
+            .response(request);
     }
     const AuthorizationCode &code = **peeked;
     const bool redirectSent = hasFormField(request, "redirect_uri");
     if (code.redirectUriSent && !redirectSent)
         return OAuth2Error::invalidRequest(QStringLiteral("redirect_uri")).response(request);
     if (redirectSent != code.redirectUriSent || formText(request, "redirect_uri") != code.redirectUri)
-        return OAuth2Error::invalidRequest(QStringLiteral("redirect_uri"), QStringLiteral("Invalid redirect URI"))
+        return OAuth2Error::invalidRequest(QStringLiteral("redirect_uri"),
+                                           QStringLiteral("Invalid redirect URI"))
             .response(request);
     const QString verifier = formText(request, "code_verifier");
     if (!code.codeChallenge.isEmpty()) {
@@ -211,11 +219,13 @@ RestResponse TokenApi::authorizationCode(const RestRequest &request, const OAuth
             return OAuth2Error::invalidRequest(QStringLiteral("code_verifier")).response(request);
         static const QRegularExpression pkce(QStringLiteral("^[A-Za-z0-9\\-._~]{43,128}$"));
         if (!pkce.match(verifier).hasMatch())
-            return OAuth2Error::invalidRequest(QStringLiteral("code_verifier"),
-                                               QStringLiteral("Code Verifier must follow the specifications of RFC-7636."))
+            return OAuth2Error::invalidRequest(
+                       QStringLiteral("code_verifier"),
+                       QStringLiteral("Code Verifier must follow the specifications of RFC-7636."))
                 .response(request);
         if (!verifierMatches(verifier, code.codeChallenge, code.codeChallengeMethod))
-            return OAuth2Error::invalidGrant(QStringLiteral("Failed to verify `code_verifier`.")).response(request);
+            return OAuth2Error::invalidGrant(QStringLiteral("Failed to verify `code_verifier`."))
+                .response(request);
     } else if (hasFormField(request, "code_verifier")) {
         return OAuth2Error::invalidRequest(QStringLiteral("code_verifier"),
                                            QStringLiteral("The authorization request had no code_challenge."))
@@ -226,12 +236,15 @@ RestResponse TokenApi::authorizationCode(const RestRequest &request, const OAuth
     const Result<bool> consumed = m_codes->consume(code.id);
     if (!consumed) {
         qCWarning(log::providerServer).noquote() << "Code not consumed:" << consumed.error().toString();
-        return OAuth2Error::serverError(QStringLiteral("the authorization code could not be used")).response(request);
+        return OAuth2Error::serverError(QStringLiteral("the authorization code could not be used"))
+            .response(request);
     }
     if (!*consumed) {
         if (const Result<int> revoked = m_refreshTokens->revokeFamily(code.id); !revoked)
-            qCWarning(log::providerServer).noquote() << "Tokens of a reused code not revoked:" << revoked.error().toString();
-        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code has been revoked")).response(request);
+            qCWarning(log::providerServer).noquote()
+                << "Tokens of a reused code not revoked:" << revoked.error().toString();
+        return OAuth2Error::invalidGrant(QStringLiteral("Authorization code has been revoked"))
+            .response(request);
     }
     UserGrant grant;
     grant.userId = code.userId;
@@ -254,11 +267,13 @@ RestResponse TokenApi::refreshToken(const RestRequest &request, const OAuthClien
     requested.removeDuplicates();
     RefreshRefusal refusal = RefreshRefusal::Malformed;
     QString offending;
-    const Result<std::optional<RefreshTokenData>> redeemed =
-        m_refreshTokens->redeem(presented, client.consumerKey, refusal, requested, &offending);
+    const Result<std::optional<RefreshTokenData>> redeemed
+        = m_refreshTokens->redeem(presented, client.consumerKey, refusal, requested, &offending);
     if (!redeemed) {
-        qCWarning(log::providerServer).noquote() << "Refresh token lookup failed:" << redeemed.error().toString();
-        return OAuth2Error::serverError(QStringLiteral("the refresh token could not be read")).response(request);
+        qCWarning(log::providerServer).noquote()
+            << "Refresh token lookup failed:" << redeemed.error().toString();
+        return OAuth2Error::serverError(QStringLiteral("the refresh token could not be read"))
+            .response(request);
     }
     if (refusal == RefreshRefusal::ScopeBeyondGrant)
         return OAuth2Error::invalidScope(offending).response(request);
@@ -274,7 +289,8 @@ RestResponse TokenApi::refreshToken(const RestRequest &request, const OAuthClien
     return userTokens(request, client, grant);
 }
 
-RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient &client, const UserGrant &grant)
+RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient &client,
+                                  const UserGrant &grant)
 {
     const Result<jose::Jwk> key = m_keys.currentKey();
     if (!key) {
@@ -305,12 +321,16 @@ RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient 
         data.authTime = grant.authTime;
         const Result<QByteArray> issued = m_refreshTokens->issue(data);
         if (!issued) {
-            qCWarning(log::providerServer).noquote() << "Refresh token not issued:" << issued.error().toString();
-            return OAuth2Error::serverError(QStringLiteral("the refresh token could not be issued")).response(request);
+            qCWarning(log::providerServer).noquote()
+                << "Refresh token not issued:" << issued.error().toString();
+            return OAuth2Error::serverError(QStringLiteral("the refresh token could not be issued"))
+                .response(request);
         }
         refresh = *issued;
-    } else if (const Result<void> remembered = m_refreshTokens->remember(grant.family, token->jti, {}); !remembered) {
-        qCWarning(log::providerServer).noquote() << "Token family not recorded:" << remembered.error().toString();
+    } else if (const Result<void> remembered = m_refreshTokens->remember(grant.family, token->jti, {});
+               !remembered) {
+        qCWarning(log::providerServer).noquote()
+            << "Token family not recorded:" << remembered.error().toString();
     }
     RestResponse response = tokenResponse(*token, accessGrant.lifetimeSeconds, refresh);
     if (m_idTokens && grant.scopes.contains(QStringLiteral("openid"))) {
@@ -325,7 +345,8 @@ RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient 
         const Result<QByteArray> idToken = m_idTokens->issue(*key, idRequest);
         if (!idToken) {
             qCWarning(log::providerServer).noquote() << "id_token not issued:" << idToken.error().toString();
-            return OAuth2Error::serverError(QStringLiteral("the id_token could not be issued")).response(request);
+            return OAuth2Error::serverError(QStringLiteral("the id_token could not be issued"))
+                .response(request);
         }
         QJsonObject body = QJsonDocument::fromJson(response.body).object();
         body.insert(QStringLiteral("id_token"), QString::fromLatin1(*idToken));
@@ -334,7 +355,8 @@ RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient 
     return response;
 }
 
-RestResponse TokenApi::tokenResponse(const IssuedAccessToken &token, double lifetime, const QByteArray &refreshToken)
+RestResponse TokenApi::tokenResponse(const IssuedAccessToken &token, double lifetime,
+                                     const QByteArray &refreshToken)
 {
     QJsonObject body {
         {QStringLiteral("token_type"), QStringLiteral("Bearer")},

@@ -89,7 +89,8 @@ private:
         QString nonce;
     };
     RestResponse userTokens(const RestRequest &request, const OAuthClient &client, const UserGrant &grant);
-    RestResponse tokenResponse(const IssuedAccessToken &token, double lifetime, const QByteArray &refreshToken = {});
+    RestResponse tokenResponse(const IssuedAccessToken &token, double lifetime,
+                               const QByteArray &refreshToken = {});
 
     ClientStore &m_clients;
     SigningKeyStore &m_keys;

@@ -77,7 +77,8 @@ struct ApprovePage::Consent
     qint64 userId = 0;
 };
 
-ApprovePage::ApprovePage(ClientStore &clients, AcceptanceStore &acceptances, const Clock &clock, Random &random)
+ApprovePage::ApprovePage(ClientStore &clients, AcceptanceStore &acceptances, const Clock &clock,
+                         Random &random)
     : m_clients(clients)
     , m_acceptances(acceptances)
     , m_clock(clock)
@@ -87,7 +88,8 @@ ApprovePage::ApprovePage(ClientStore &clients, AcceptanceStore &acceptances, con
 void ApprovePage::install(ProviderServer &server)
 {
     server.setIndexPage(ApproveTitle, [this](const IndexRequest &request) { return approve(request); });
-    server.setIndexPage(RestRedirectTitle, [this](const IndexRequest &request) { return restRedirect(request); });
+    server.setIndexPage(RestRedirectTitle,
+                        [this](const IndexRequest &request) { return restRedirect(request); });
 }
 
 IndexResponse ApprovePage::approve(const IndexRequest &request)
@@ -100,19 +102,22 @@ IndexResponse ApprovePage::approve(const IndexRequest &request)
         QByteArray query;
         for (const auto &[key, value] : request.query) {
             if (key != "title")
-                query += (query.isEmpty() ? "" : "&") + AuthorizeApi::phpUrlEncode(QString::fromUtf8(key)) + '='
-                    + AuthorizeApi::phpUrlEncode(QString::fromUtf8(value));
+                query += (query.isEmpty() ? "" : "&") + AuthorizeApi::phpUrlEncode(QString::fromUtf8(key))
+                    + '=' + AuthorizeApi::phpUrlEncode(QString::fromUtf8(value));
         }
-        return redirect(indexUrl(request, QStringLiteral("Special:UserLogin"),
-                                 u"returnto="_qs + encodedTitle(ApproveTitle) + u"&returntoquery="_qs
-                                     + QString::fromLatin1(AuthorizeApi::phpUrlEncode(QString::fromLatin1(query))))
-                            .toEncoded());
+        return redirect(
+            indexUrl(request, QStringLiteral("Special:UserLogin"),
+                     u"returnto="_qs + encodedTitle(ApproveTitle) + u"&returntoquery="_qs
+                         + QString::fromLatin1(AuthorizeApi::phpUrlEncode(QString::fromLatin1(query))))
+                .toEncoded());
     }
     if (requestParam(request, "oauth_version") != u"2")
-        return errorPage(400, QStringLiteral("Only OAuth 2 clients are approved on this page (oauth_version=2)."));
+        return errorPage(400,
+                         QStringLiteral("Only OAuth 2 clients are approved on this page (oauth_version=2)."));
     consent.returnTo = requestParam(request, "returnto");
     if (consent.returnTo != request.scriptPath + u"/rest.php" + QString::fromLatin1(AuthorizeApi::Route))
-        return errorPage(400, QStringLiteral("The page to return to is not this wiki's authorization endpoint."));
+        return errorPage(400,
+                         QStringLiteral("The page to return to is not this wiki's authorization endpoint."));
     consent.returnToQuery = requestParam(request, "returntoquery");
     const Result<OAuthClient> client = m_clients.findByKey(requestParam(request, "client_id"));
     if (!client || !AuthorizeApi::usableForCode(*client, consent.userId))
@@ -120,9 +125,11 @@ IndexResponse ApprovePage::approve(const IndexRequest &request)
     consent.client = *client;
     const QStringList scopes = requestParam(request, "scope").split(u' ', Qt::SkipEmptyParts);
     for (const QString &scope : scopes) {
-        const bool allowed = AuthorizeApi::isOidcScope(scope) || (Grants::isKnown(scope) && client->grants.contains(scope));
+        const bool allowed
+            = AuthorizeApi::isOidcScope(scope) || (Grants::isKnown(scope) && client->grants.contains(scope));
         if (!allowed)
-            return errorPage(400, QStringLiteral("The application may not ask for the scope \"%1\".").arg(scope));
+            return errorPage(400,
+                             QStringLiteral("The application may not ask for the scope \"%1\".").arg(scope));
         if (!consent.scopes.contains(scope))
             consent.scopes.append(scope);
     }
@@ -131,18 +138,21 @@ IndexResponse ApprovePage::approve(const IndexRequest &request)
     return form(request, consent, 200, {});
 }
 
-IndexResponse ApprovePage::form(const IndexRequest &request, const Consent &consent, int status, const QString &error)
+IndexResponse ApprovePage::form(const IndexRequest &request, const Consent &consent, int status,
+                                const QString &error)
 {
     SessionData session = request.session;
     const QString token = sessionToken(session, LoginService::EditTokenKey, m_random);
-    const Result<std::optional<ClientAcceptance>> existing = m_acceptances.find(consent.userId, consent.client);
+    const Result<std::optional<ClientAcceptance>> existing
+        = m_acceptances.find(consent.userId, consent.client);
     const bool update = existing && existing->has_value();
 
     HtmlPage page(QStringLiteral("Allow %1 to access your account?").arg(consent.client.name));
     if (!error.isEmpty())
         page.addError(error);
-    page.addParagraph(QStringLiteral("%1 (version %2) would like to act on your behalf with these permissions:")
-                          .arg(consent.client.name, consent.client.version));
+    page.addParagraph(
+        QStringLiteral("%1 (version %2) would like to act on your behalf with these permissions:")
+            .arg(consent.client.name, consent.client.version));
     QString list = QStringLiteral("<ul>\n");
     for (const QString &scope : consent.scopes) {
         const QString description = Grants::isKnown(scope) ? Grants::description(scope)
@@ -152,9 +162,11 @@ IndexResponse ApprovePage::form(const IndexRequest &request, const Consent &cons
     list += QStringLiteral("</ul>");
     page.addHtml(list);
     if (update)
-        page.addNotice(QStringLiteral("You approved this application before; accepting updates that approval."));
+        page.addNotice(
+            QStringLiteral("You approved this application before; accepting updates that approval."));
     const QString fields = html::hidden(QStringLiteral("title"), ApproveTitle)
-        + html::hidden(QStringLiteral("wpEditToken"), token) + html::hidden(QStringLiteral("wpaction"), QStringLiteral("accept"))
+        + html::hidden(QStringLiteral("wpEditToken"), token)
+        + html::hidden(QStringLiteral("wpaction"), QStringLiteral("accept"))
         + html::hidden(QStringLiteral("wpconfirmUpdate"), update ? QStringLiteral("1") : QStringLiteral("0"))
         + html::hidden(QStringLiteral("oauth_version"), QStringLiteral("2"))
         + html::hidden(QStringLiteral("client_id"), consent.client.consumerKey)
@@ -173,12 +185,14 @@ IndexResponse ApprovePage::form(const IndexRequest &request, const Consent &cons
 
 IndexResponse ApprovePage::submit(const IndexRequest &request, const Consent &consent)
 {
-    if (!sessionTokenMatches(request.session, LoginService::EditTokenKey, requestParam(request, "wpEditToken")))
-        return form(request, consent, 400,
-                    QStringLiteral("There seems to be a problem with your login session; this action has been "
-                                   "canceled as a precaution against session hijacking. Please resubmit the form."));
-    const std::optional<QByteArray> query =
-        cleanQuery(consent.returnToQuery, {QStringLiteral("approval_pass"), QStringLiteral("approval_cancel")});
+    if (!sessionTokenMatches(request.session, LoginService::EditTokenKey,
+                             requestParam(request, "wpEditToken")))
+        return form(
+            request, consent, 400,
+            QStringLiteral("There seems to be a problem with your login session; this action has been "
+                           "canceled as a precaution against session hijacking. Please resubmit the form."));
+    const std::optional<QByteArray> query = cleanQuery(
+        consent.returnToQuery, {QStringLiteral("approval_pass"), QStringLiteral("approval_cancel")});
     if (!query)
         return errorPage(400, QStringLiteral("The request to return to is malformed."));
     const QByteArray back = request.baseUrl.toString(QUrl::StripTrailingSlash).toUtf8()

@@ -71,14 +71,17 @@ private:
         QString id;
         QString secret;
     };
-    Client registerClient(const QString &name, const QString &callback, bool confidential, const QStringList &grants,
-                          bool trusted = false);
+    Client registerClient(const QString &name, const QString &callback, bool confidential,
+                          const QStringList &grants, bool trusted = false);
     QString authorizePath(const Client &client, const QString &extra) const;
     // Logs `browser` in as Alice through Special:UserLogin; true on success.
     bool logIn(TestBrowser &browser);
     // authorize -> consent form -> accept -> back: the final 302 to the redirect URI.
     Reply authorizeWithConsent(TestBrowser &browser, const QString &path);
-    QString codeFrom(const Reply &reply) { return queryItem(reply.header("Location"), QStringLiteral("code")); }
+    QString codeFrom(const Reply &reply)
+    {
+        return queryItem(reply.header("Location"), QStringLiteral("code"));
+    }
     Reply token(const QByteArray &body, const QList<std::pair<QByteArray, QByteArray>> &headers = {});
     QByteArray webCodeBody(const QString &code) const;
     AccessTokenState tokenState(const QByteArray &jwt);
@@ -96,7 +99,8 @@ private:
 };
 
 TestAuthorizeFlow::Client TestAuthorizeFlow::registerClient(const QString &name, const QString &callback,
-                                                            bool confidential, const QStringList &grants, bool trusted)
+                                                            bool confidential, const QStringList &grants,
+                                                            bool trusted)
 {
     ClientRegistration registration;
     registration.name = name;
@@ -128,11 +132,12 @@ void TestAuthorizeFlow::initTestCase()
     const QStringList editing {QStringLiteral("basic"), QStringLiteral("editpage")};
     m_web = registerClient(QStringLiteral("Web app"), kWebCallback, true, editing);
     m_public = registerClient(QStringLiteral("Public app"), kPublicCallback, false, editing);
-    m_authOnly = registerClient(QStringLiteral("Identity app"), kWebCallback, true, {QStringLiteral("mwoauth-authonly")});
+    m_authOnly = registerClient(QStringLiteral("Identity app"), kWebCallback, true,
+                                {QStringLiteral("mwoauth-authonly")});
     m_trusted = registerClient(QStringLiteral("Trusted app"), kWebCallback, true, editing, true);
     m_proposed = registerClient(QStringLiteral("Proposed app"), kWebCallback, true, editing);
-    QVERIFY(!m_web.id.isEmpty() && !m_public.id.isEmpty() && !m_authOnly.id.isEmpty() && !m_trusted.id.isEmpty()
-            && !m_proposed.id.isEmpty());
+    QVERIFY(!m_web.id.isEmpty() && !m_public.id.isEmpty() && !m_authOnly.id.isEmpty()
+            && !m_trusted.id.isEmpty() && !m_proposed.id.isEmpty());
     m_browser = std::make_unique<TestBrowser>(*m_provider->server());
     QVERIFY(logIn(*m_browser));
 }
@@ -157,8 +162,8 @@ bool TestAuthorizeFlow::logIn(TestBrowser &browser)
     const QString token = hiddenValue(form.body, QStringLiteral("wpLoginToken"));
     if (token.isEmpty())
         return false;
-    const Reply done = browser.post(kLogin, {{"wpName", "Alice"}, {"wpPassword", "Alice-pass-demo"},
-                                             {"wpLoginToken", token.toUtf8()}});
+    const Reply done = browser.post(
+        kLogin, {{"wpName", "Alice"}, {"wpPassword", "Alice-pass-demo"}, {"wpLoginToken", token.toUtf8()}});
     return done.status == 302 && browser.apiUserName() == u"Alice";
 }
 
@@ -172,9 +177,10 @@ Reply TestAuthorizeFlow::authorizeWithConsent(TestBrowser &browser, const QStrin
     if (form.status != 200 || !form.body.contains("id=\"mw-mwoauth-authorize-form\""))
         return form;
     http::FormFields fields;
-    for (const char *name : {"title", "wpEditToken", "wpaction", "wpconfirmUpdate", "oauth_version", "client_id",
-                             "scope", "returnto", "returntoquery"})
-        fields.append(std::pair<QByteArray, QByteArray>(name, hiddenValue(form.body, QString::fromLatin1(name)).toUtf8()));
+    for (const char *name : {"title", "wpEditToken", "wpaction", "wpconfirmUpdate", "oauth_version",
+                             "client_id", "scope", "returnto", "returntoquery"})
+        fields.append(std::pair<QByteArray, QByteArray>(
+            name, hiddenValue(form.body, QString::fromLatin1(name)).toUtf8()));
     fields.append(std::pair<QByteArray, QByteArray>("accept", "1"));
     const Reply accepted = browser.post(QStringLiteral("/w/index.php?title=Special:OAuth/approve"), fields);
     if (accepted.status != 302)
@@ -183,7 +189,8 @@ Reply TestAuthorizeFlow::authorizeWithConsent(TestBrowser &browser, const QStrin
     return browser.get(back.path() + u'?' + back.query(QUrl::FullyEncoded));
 }
 
-Reply TestAuthorizeFlow::token(const QByteArray &body, const QList<std::pair<QByteArray, QByteArray>> &headers)
+Reply TestAuthorizeFlow::token(const QByteArray &body,
+                               const QList<std::pair<QByteArray, QByteArray>> &headers)
 {
     return m_http.send("POST", QUrl(m_provider->restUrl().toString() + u"/oauth2/access_token"), body,
                        "application/x-www-form-urlencoded", headers);
@@ -191,8 +198,9 @@ Reply TestAuthorizeFlow::token(const QByteArray &body, const QList<std::pair<QBy
 
 QByteArray TestAuthorizeFlow::webCodeBody(const QString &code) const
 {
-    return "grant_type=authorization_code&code=" + QUrl::toPercentEncoding(code) + "&client_id=" + m_web.id.toLatin1()
-        + "&client_secret=" + m_web.secret.toLatin1() + "&redirect_uri=" + QUrl::toPercentEncoding(kWebCallback);
+    return "grant_type=authorization_code&code=" + QUrl::toPercentEncoding(code)
+        + "&client_id=" + m_web.id.toLatin1() + "&client_secret=" + m_web.secret.toLatin1()
+        + "&redirect_uri=" + QUrl::toPercentEncoding(kWebCallback);
 }
 
 AccessTokenState TestAuthorizeFlow::tokenState(const QByteArray &jwt)
@@ -209,23 +217,28 @@ AccessTokenState TestAuthorizeFlow::tokenState(const QByteArray &jwt)
 void TestAuthorizeFlow::loginRoundTrip()
 {
     TestBrowser browser(*m_provider->server());
-    const QString path = authorizePath(m_web, u"state=xyz&redirect_uri="_qs + QUrl::toPercentEncoding(kWebCallback));
+    const QString path
+        = authorizePath(m_web, u"state=xyz&redirect_uri="_qs + QUrl::toPercentEncoding(kWebCallback));
     const Reply first = browser.get(path);
     QCOMPARE(first.status, 307);
     const QByteArray location = first.header("Location");
-    QVERIFY(location.startsWith(QByteArray(m_provider->indexUrl().toEncoded() + "?title=Special:UserLogin&")));
+    QVERIFY(
+        location.startsWith(QByteArray(m_provider->indexUrl().toEncoded() + "?title=Special:UserLogin&")));
     QCOMPARE(queryItem(location, QStringLiteral("returnto")), QStringLiteral("Special:OAuth/rest_redirect"));
     const QString returnToQuery = queryItem(location, QStringLiteral("returntoquery"));
     QVERIFY(returnToQuery.startsWith(u"rest_url="));
     QCOMPARE(QUrlQuery(returnToQuery).queryItemValue(QStringLiteral("rest_url"), QUrl::FullyDecoded), path);
 
-    const Reply form = browser.get(QUrl::fromEncoded(location).path() + u'?' + QUrl::fromEncoded(location).query());
+    const Reply form
+        = browser.get(QUrl::fromEncoded(location).path() + u'?' + QUrl::fromEncoded(location).query());
     const QString loginToken = hiddenValue(form.body, QStringLiteral("wpLoginToken"));
     QVERIFY(!loginToken.isEmpty());
-    const Reply login = browser.post(kLogin, {{"wpName", "Alice"}, {"wpPassword", "Alice-pass-demo"},
-                                              {"wpLoginToken", loginToken.toUtf8()},
-                                              {"returnto", "Special:OAuth/rest_redirect"},
-                                              {"returntoquery", returnToQuery.toUtf8()}});
+    const Reply login = browser.post(kLogin,
+                                     {{"wpName", "Alice"},
+                                      {"wpPassword", "Alice-pass-demo"},
+                                      {"wpLoginToken", loginToken.toUtf8()},
+                                      {"returnto", "Special:OAuth/rest_redirect"},
+                                      {"returntoquery", returnToQuery.toUtf8()}});
     QCOMPARE(login.status, 302);
     const QUrl restRedirect = QUrl::fromEncoded(login.header("Location"));
     QVERIFY(restRedirect.query().contains(u"title=Special:OAuth/rest_redirect"));
@@ -233,15 +246,18 @@ void TestAuthorizeFlow::loginRoundTrip()
     QCOMPARE(back.status, 302);
     const QUrl authorize = QUrl::fromEncoded(back.header("Location"));
     QCOMPARE(authorize.host(), QStringLiteral("127.0.0.1"));
-    QCOMPARE(authorize.path() + u'?' + authorize.query(QUrl::FullyDecoded), QUrl::fromPercentEncoding(path.toUtf8()));
+    QCOMPARE(authorize.path() + u'?' + authorize.query(QUrl::FullyDecoded),
+             QUrl::fromPercentEncoding(path.toUtf8()));
     const Reply consent = browser.get(authorize.path() + u'?' + authorize.query(QUrl::FullyEncoded));
     QCOMPARE(consent.status, 307);
     const QByteArray approve = consent.header("Location");
-    QVERIFY(approve.startsWith(QByteArray(m_provider->indexUrl().toEncoded() + "?title=Special:OAuth/approve&")));
+    QVERIFY(
+        approve.startsWith(QByteArray(m_provider->indexUrl().toEncoded() + "?title=Special:OAuth/approve&")));
     QCOMPARE(queryItem(approve, QStringLiteral("returnto")), QStringLiteral("/w/rest.php/oauth2/authorize"));
     QCOMPARE(queryItem(approve, QStringLiteral("client_id")), m_web.id);
     QCOMPARE(queryItem(approve, QStringLiteral("oauth_version")), QStringLiteral("2"));
-    QCOMPARE(queryItem(approve, QStringLiteral("scope")).replace(u'+', u' '), QStringLiteral("basic editpage"));
+    QCOMPARE(queryItem(approve, QStringLiteral("scope")).replace(u'+', u' '),
+             QStringLiteral("basic editpage"));
 }
 
 void TestAuthorizeFlow::codeExchange_data()
@@ -255,11 +271,14 @@ void TestAuthorizeFlow::codeExchange_data()
     QTest::newRow("confidential, secret in the body") << false << QString() << QString() << false << both;
     QTest::newRow("confidential, HTTP Basic") << false << QString() << QString() << true << both;
     QTest::newRow("scope narrowed, a grant the client lacks dropped")
-        << false << u"scope=editpage+rollback"_qs << QString() << false << QStringList {QStringLiteral("editpage")};
+        << false << u"scope=editpage+rollback"_qs << QString() << false
+        << QStringList {QStringLiteral("editpage")};
     QTest::newRow("confidential with PKCE S256")
-        << false << u"code_challenge_method=S256&code_challenge="_qs + kChallenge << kVerifier << false << both;
-    QTest::newRow("public, PKCE S256") << true << u"code_challenge_method=S256&code_challenge="_qs + kChallenge
-                                       << kVerifier << false << both;
+        << false << u"code_challenge_method=S256&code_challenge="_qs + kChallenge << kVerifier << false
+        << both;
+    QTest::newRow("public, PKCE S256")
+        << true << u"code_challenge_method=S256&code_challenge="_qs + kChallenge << kVerifier << false
+        << both;
     QTest::newRow("public, PKCE plain (the default method)")
         << true << u"code_challenge="_qs + kVerifier << kVerifier << false << both;
 }
@@ -280,7 +299,8 @@ void TestAuthorizeFlow::codeExchange()
     QCOMPARE(redirected.status, 302);
     const QByteArray location = redirected.header("Location");
     QVERIFY2(location.startsWith(QByteArray(callback.toUtf8() + "?code=")), location.constData());
-    QCOMPARE(queryItem(location, QStringLiteral("state")).replace(u'+', u' '), QStringLiteral("s t")); // form encoding
+    QCOMPARE(queryItem(location, QStringLiteral("state")).replace(u'+', u' '),
+             QStringLiteral("s t")); // form encoding
     const QString code = codeFrom(redirected);
     QVERIFY(!code.isEmpty());
 
@@ -288,17 +308,20 @@ void TestAuthorizeFlow::codeExchange()
         + "&redirect_uri=" + QUrl::toPercentEncoding(callback);
     QList<std::pair<QByteArray, QByteArray>> headers;
     if (basic)
-        headers.append({"Authorization", "Basic " + (client.id + u':' + client.secret).toLatin1().toBase64()});
+        headers.append(
+            {"Authorization", "Basic " + (client.id + u':' + client.secret).toLatin1().toBase64()});
     else
-        body += "&client_id=" + client.id.toLatin1() + (publicClient ? QByteArray() : QByteArray("&client_secret=" + client.secret.toLatin1()));
+        body += "&client_id=" + client.id.toLatin1()
+            + (publicClient ? QByteArray() : QByteArray("&client_secret=" + client.secret.toLatin1()));
     if (!verifier.isEmpty())
         body += "&code_verifier=" + verifier.toLatin1();
     const Reply reply = token(body, headers);
     QVERIFY2(reply.status == 200, reply.body.constData());
     QCOMPARE(reply.header("Cache-Control"), QByteArray("no-store"));
     const QJsonObject json = reply.json();
-    QCOMPARE(json.keys(), (QStringList {QStringLiteral("access_token"), QStringLiteral("expires_in"),
-                                        QStringLiteral("refresh_token"), QStringLiteral("token_type")}));
+    QCOMPARE(json.keys(),
+             (QStringList {QStringLiteral("access_token"), QStringLiteral("expires_in"),
+                           QStringLiteral("refresh_token"), QStringLiteral("token_type")}));
     QCOMPARE(json[u"token_type"].toString(), QStringLiteral("Bearer"));
     QCOMPARE(json[u"expires_in"].toInt(), 3600);
     const auto jwt = jose::Jwt::decode(json[u"access_token"].toString().toLatin1());
@@ -317,18 +340,19 @@ void TestAuthorizeFlow::authorizeErrors_data()
     QTest::addColumn<QString>("error"); // redirect: the error; page: text it shows
     QTest::addColumn<QString>("hint");
     const QString cb = u"redirect_uri="_qs + QUrl::toPercentEncoding(kWebCallback);
-    QTest::newRow("unknown client") << u"response_type=code&client_id=0123456789abcdef0123456789abcdef"_qs << false
-                                    << u"invalid_client"_qs << QString();
+    QTest::newRow("unknown client") << u"response_type=code&client_id=0123456789abcdef0123456789abcdef"_qs
+                                    << false << u"invalid_client"_qs << QString();
     QTest::newRow("no response_type") << u"client_id=%WEB%"_qs << false << u"invalid_request"_qs
                                       << u"Check the `response_type` parameter"_qs;
-    QTest::newRow("token response_type") << u"response_type=token&client_id=%WEB%"_qs << false
-                                         << u"invalid_request"_qs << u"Check the `response_type` parameter"_qs;
+    QTest::newRow("token response_type")
+        << u"response_type=token&client_id=%WEB%"_qs << false << u"invalid_request"_qs
+        << u"Check the `response_type` parameter"_qs;
     QTest::newRow("redirect_uri differs (trailing slash)")
-        << u"response_type=code&client_id=%WEB%&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback%2F"_qs << false
-        << u"invalid_client"_qs << QString();
+        << u"response_type=code&client_id=%WEB%&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback%2F"_qs
+        << false << u"invalid_client"_qs << QString();
     QTest::newRow("redirect_uri of another host")
-        << u"response_type=code&client_id=%WEB%&redirect_uri=https%3A%2F%2Fevil.example%2Fcallback"_qs << false
-        << u"invalid_client"_qs << QString();
+        << u"response_type=code&client_id=%WEB%&redirect_uri=https%3A%2F%2Fevil.example%2Fcallback"_qs
+        << false << u"invalid_client"_qs << QString();
     QTest::newRow("loopback with another port (exact on REL1_39)")
         << u"response_type=code&client_id=%PUB%&code_challenge=%CH%&redirect_uri=http%3A%2F%2F127.0.0.1%3A9999%2Fcb"_qs
         << false << u"invalid_client"_qs << QString();
@@ -341,8 +365,8 @@ void TestAuthorizeFlow::authorizeErrors_data()
     QTest::newRow("code_challenge_method unknown")
         << u"response_type=code&client_id=%WEB%&code_challenge=%CH%&code_challenge_method=S512"_qs << false
         << u"invalid_request"_qs << u"Code challenge method must be one of `plain`, `S256`"_qs;
-    QTest::newRow("proposed client, not its owner") << u"response_type=code&client_id=%PROP%"_qs << false
-                                                    << u"invalid_client"_qs << QString();
+    QTest::newRow("proposed client, not its owner")
+        << u"response_type=code&client_id=%PROP%"_qs << false << u"invalid_client"_qs << QString();
     QTest::newRow("unknown scope: redirect, no state")
         << u"response_type=code&client_id=%WEB%&state=abc&scope=basic+nosuchscope&"_qs + cb << true
         << u"invalid_scope"_qs << u"Check the `nosuchscope` scope"_qs;
@@ -357,7 +381,9 @@ void TestAuthorizeFlow::authorizeErrors()
     QFETCH(bool, redirect);
     QFETCH(QString, error);
     QFETCH(QString, hint);
-    query.replace(u"%WEB%"_qs, m_web.id).replace(u"%PUB%"_qs, m_public.id).replace(u"%PROP%"_qs, m_proposed.id);
+    query.replace(u"%WEB%"_qs, m_web.id)
+        .replace(u"%PUB%"_qs, m_public.id)
+        .replace(u"%PROP%"_qs, m_proposed.id);
     query.replace(u"%CH%"_qs, kChallenge);
     const Reply reply = m_browser->get(u"/w/rest.php/oauth2/authorize?"_qs + query);
     if (redirect) {
@@ -381,18 +407,20 @@ void TestAuthorizeFlow::authorizeErrors()
 
 void TestAuthorizeFlow::cancelIsUnauthorizedClient()
 {
-    const QString path =
-        authorizePath(m_web, u"state=abc&redirect_uri="_qs + QUrl::toPercentEncoding(kWebCallback));
+    const QString path
+        = authorizePath(m_web, u"state=abc&redirect_uri="_qs + QUrl::toPercentEncoding(kWebCallback));
     const Reply first = m_browser->get(path);
     QCOMPARE(first.status, 307);
     const QUrl approve = QUrl::fromEncoded(first.header("Location"));
     const Reply form = m_browser->get(approve.path() + u'?' + approve.query(QUrl::FullyEncoded));
     http::FormFields fields;
-    for (const char *name : {"title", "wpEditToken", "wpaction", "wpconfirmUpdate", "oauth_version", "client_id",
-                             "scope", "returnto", "returntoquery"})
-        fields.append(std::pair<QByteArray, QByteArray>(name, hiddenValue(form.body, QString::fromLatin1(name)).toUtf8()));
+    for (const char *name : {"title", "wpEditToken", "wpaction", "wpconfirmUpdate", "oauth_version",
+                             "client_id", "scope", "returnto", "returntoquery"})
+        fields.append(std::pair<QByteArray, QByteArray>(
+            name, hiddenValue(form.body, QString::fromLatin1(name)).toUtf8()));
     fields.append(std::pair<QByteArray, QByteArray>("cancel", "1"));
-    const Reply cancelled = m_browser->post(QStringLiteral("/w/index.php?title=Special:OAuth/approve"), fields);
+    const Reply cancelled
+        = m_browser->post(QStringLiteral("/w/index.php?title=Special:OAuth/approve"), fields);
     QCOMPARE(cancelled.status, 302);
     QVERIFY(cancelled.header("Location").endsWith("&approval_cancel=1"));
     const QUrl back = QUrl::fromEncoded(cancelled.header("Location"));
@@ -405,7 +433,8 @@ void TestAuthorizeFlow::cancelIsUnauthorizedClient()
     QVERIFY(!queryOf(location).hasQueryItem(QStringLiteral("state")));
 
     // A wrong CSRF token changes nothing.
-    fields.removeIf([](const auto &field) { return field.first == "wpEditToken" || field.first == "cancel"; });
+    fields.removeIf(
+        [](const auto &field) { return field.first == "wpEditToken" || field.first == "cancel"; });
     fields.append(std::pair<QByteArray, QByteArray>("wpEditToken", "0123+\\"));
     fields.append(std::pair<QByteArray, QByteArray>("accept", "1"));
     const Reply forged = m_browser->post(QStringLiteral("/w/index.php?title=Special:OAuth/approve"), fields);
@@ -422,40 +451,48 @@ void TestAuthorizeFlow::tokenErrors_data()
     QTest::addColumn<QString>("hint");
     const QString pkce = u"code_challenge_method=S256&code_challenge="_qs + kChallenge;
     const QByteArray base = "grant_type=authorization_code&code=%CODE%&client_id=%ID%&client_secret=%SECRET%";
-    QTest::newRow("no code") << QString() << QByteArray("grant_type=authorization_code&client_id=%ID%&client_secret=%SECRET%")
+    QTest::newRow("no code") << QString()
+                             << QByteArray(
+                                    "grant_type=authorization_code&client_id=%ID%&client_secret=%SECRET%")
                              << 400 << u"invalid_request"_qs << u"Check the `code` parameter"_qs;
     QTest::newRow("garbage code") << QString()
-                                  << QByteArray("grant_type=authorization_code&code=def50200abc&client_id=%ID%"
-                                                "&client_secret=%SECRET%&redirect_uri=%CB%")
-                                  << 400 << u"invalid_request"_qs << u"Cannot decrypt the authorization code"_qs;
+                                  << QByteArray(
+                                         "grant_type=authorization_code&code=def50200abc&client_id=%ID%"
+                                         "&client_secret=%SECRET%&redirect_uri=%CB%")
+                                  << 400 << u"invalid_request"_qs
+                                  << u"Cannot decrypt the authorization code"_qs;
     QTest::newRow("wrong secret") << QString()
                                   << QByteArray("grant_type=authorization_code&code=%CODE%&client_id=%ID%"
                                                 "&client_secret=wrong&redirect_uri=%CB%")
                                   << 401 << u"invalid_client"_qs << QString();
-    QTest::newRow("no secret") << QString()
-                               << QByteArray("grant_type=authorization_code&code=%CODE%&client_id=%ID%&redirect_uri=%CB%")
-                               << 401 << u"invalid_client"_qs << QString();
-    QTest::newRow("redirect_uri missing") << QString() << base << 400 << u"invalid_request"_qs
-                                          << u"Check the `redirect_uri` parameter"_qs;
-    QTest::newRow("redirect_uri differs") << QString() << base + "&redirect_uri=https%3A%2F%2Fapp.example%2Fother"
-                                          << 400 << u"invalid_request"_qs << u"Invalid redirect URI"_qs;
-    QTest::newRow("PKCE verifier missing") << pkce << base + "&redirect_uri=%CB%" << 400 << u"invalid_request"_qs
-                                           << u"Check the `code_verifier` parameter"_qs;
+    QTest::newRow("no secret")
+        << QString()
+        << QByteArray("grant_type=authorization_code&code=%CODE%&client_id=%ID%&redirect_uri=%CB%") << 401
+        << u"invalid_client"_qs << QString();
+    QTest::newRow("redirect_uri missing")
+        << QString() << base << 400 << u"invalid_request"_qs << u"Check the `redirect_uri` parameter"_qs;
+    QTest::newRow("redirect_uri differs")
+        << QString() << base + "&redirect_uri=https%3A%2F%2Fapp.example%2Fother" << 400
+        << u"invalid_request"_qs << u"Invalid redirect URI"_qs;
+    QTest::newRow("PKCE verifier missing")
+        << pkce << base + "&redirect_uri=%CB%" << 400 << u"invalid_request"_qs
+        << u"Check the `code_verifier` parameter"_qs;
     QTest::newRow("PKCE verifier wrong")
-        << pkce << base + "&redirect_uri=%CB%&code_verifier=aBjftJeZ4CVP-mJ92ZoDkDlhD6nK3Y7I4U4eTSs5fvg" << 400
-        << u"invalid_grant"_qs << u"Failed to verify `code_verifier`."_qs;
+        << pkce << base + "&redirect_uri=%CB%&code_verifier=aBjftJeZ4CVP-mJ92ZoDkDlhD6nK3Y7I4U4eTSs5fvg"
+        << 400 << u"invalid_grant"_qs << u"Failed to verify `code_verifier`."_qs;
     QTest::newRow("PKCE downgraded: the S256 challenge sent as a plain verifier")
-        << pkce << base + "&redirect_uri=%CB%&code_verifier=" + kChallenge.toLatin1() << 400 << u"invalid_grant"_qs
-        << u"Failed to verify `code_verifier`."_qs;
-    QTest::newRow("PKCE verifier malformed") << pkce << base + "&redirect_uri=%CB%&code_verifier=short" << 400
-                                             << u"invalid_request"_qs
-                                             << u"Code Verifier must follow the specifications of RFC-7636."_qs;
+        << pkce << base + "&redirect_uri=%CB%&code_verifier=" + kChallenge.toLatin1() << 400
+        << u"invalid_grant"_qs << u"Failed to verify `code_verifier`."_qs;
+    QTest::newRow("PKCE verifier malformed")
+        << pkce << base + "&redirect_uri=%CB%&code_verifier=short" << 400 << u"invalid_request"_qs
+        << u"Code Verifier must follow the specifications of RFC-7636."_qs;
     QTest::newRow("verifier without a challenge")
         << QString() << base + "&redirect_uri=%CB%&code_verifier=" + kVerifier.toLatin1() << 400
         << u"invalid_request"_qs << u"The authorization request had no code_challenge."_qs;
     QTest::newRow("another client's code")
-        << QString() << QByteArray("grant_type=authorization_code&code=%CODE%&client_id=%TID%&client_secret=%TSECRET%"
-                                   "&redirect_uri=%CB%")
+        << QString()
+        << QByteArray("grant_type=authorization_code&code=%CODE%&client_id=%TID%&client_secret=%TSECRET%"
+                      "&redirect_uri=%CB%")
         << 400 << u"invalid_grant"_qs << u"Authorization code was not issued to this client"_qs;
 }
 
@@ -501,8 +538,9 @@ void TestAuthorizeFlow::reusedCodeRevokesItsToken()
     QCOMPARE(second.json()[u"error"].toString(), QStringLiteral("invalid_grant"));
     QCOMPARE(second.json()[u"hint"].toString(), QStringLiteral("Authorization code has been revoked"));
     QCOMPARE(tokenState(accessToken), AccessTokenState::Revoked); // RFC 6749 section 4.1.2
-    const Reply refresh = token("grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(refreshToken))
-                                + "&client_id=" + m_web.id.toLatin1() + "&client_secret=" + m_web.secret.toLatin1());
+    const Reply refresh = token(
+        "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(refreshToken))
+        + "&client_id=" + m_web.id.toLatin1() + "&client_secret=" + m_web.secret.toLatin1());
     QCOMPARE(refresh.status, 401);
     QCOMPARE(refresh.json()[u"hint"].toString(), QStringLiteral("Token has been revoked"));
 }
@@ -516,8 +554,9 @@ void TestAuthorizeFlow::refreshRotation()
     const QByteArray oldAccess = issued.json()[u"access_token"].toString().toLatin1();
     const QByteArray oldRefresh = issued.json()[u"refresh_token"].toString().toLatin1();
     const auto refreshBody = [this](const QByteArray &refresh, const QByteArray &more = {}) -> QByteArray {
-        return "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(refresh))
-            + "&client_id=" + m_web.id.toLatin1() + "&client_secret=" + m_web.secret.toLatin1() + more;
+        return "grant_type=refresh_token&refresh_token="
+            + QUrl::toPercentEncoding(QString::fromLatin1(refresh)) + "&client_id=" + m_web.id.toLatin1()
+            + "&client_secret=" + m_web.secret.toLatin1() + more;
     };
     const Reply rotated = token(refreshBody(oldRefresh));
     QCOMPARE(rotated.status, 200);
@@ -538,9 +577,9 @@ void TestAuthorizeFlow::refreshRotation()
     QCOMPARE(reused.json()[u"hint"].toString(), QStringLiteral("Token has been revoked"));
 
     // Another client, garbage, a scope beyond the original ones.
-    const Reply otherClient = token("grant_type=refresh_token&refresh_token="
-                                    + QUrl::toPercentEncoding(QString::fromLatin1(newRefresh)) + "&client_id="
-                                    + m_trusted.id.toLatin1() + "&client_secret=" + m_trusted.secret.toLatin1());
+    const Reply otherClient = token(
+        "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(newRefresh))
+        + "&client_id=" + m_trusted.id.toLatin1() + "&client_secret=" + m_trusted.secret.toLatin1());
     QCOMPARE(otherClient.status, 401);
     QCOMPARE(otherClient.json()[u"hint"].toString(), QStringLiteral("Token is not linked to client"));
     const Reply garbage = token(refreshBody("def50200nonsense"));
@@ -552,7 +591,9 @@ void TestAuthorizeFlow::refreshRotation()
     // A refused scope does not use the token up; narrowing works.
     const Reply narrowed = token(refreshBody(newRefresh, "&scope=basic"));
     QCOMPARE(narrowed.status, 200);
-    QCOMPARE(jose::Jwt::decode(narrowed.json()[u"access_token"].toString().toLatin1())->claims()[u"scopes"].toArray(),
+    QCOMPARE(jose::Jwt::decode(narrowed.json()[u"access_token"].toString().toLatin1())
+                 ->claims()[u"scopes"]
+                 .toArray(),
              QJsonArray {QStringLiteral("basic")});
 }
 
@@ -574,8 +615,9 @@ void TestAuthorizeFlow::expiredCodeAndRefreshToken()
     QCOMPARE(issued.status, 200);
     const QByteArray refresh = issued.json()[u"refresh_token"].toString().toLatin1();
     m_clock.advance(30.0 * 24 * 3600 + 1);
-    const Reply old = token("grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(refresh))
-                            + "&client_id=" + m_web.id.toLatin1() + "&client_secret=" + m_web.secret.toLatin1());
+    const Reply old = token(
+        "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(refresh))
+        + "&client_id=" + m_web.id.toLatin1() + "&client_secret=" + m_web.secret.toLatin1());
     QCOMPARE(old.status, 401);
     QCOMPARE(old.json()[u"hint"].toString(), QStringLiteral("Token has expired"));
     QVERIFY(logIn(*m_browser)); // the session may have expired with the clock

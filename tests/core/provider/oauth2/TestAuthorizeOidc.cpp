@@ -91,15 +91,18 @@ TestAuthorizeOidc::Client TestAuthorizeOidc::registerClient(const QString &name,
 
 QString TestAuthorizeOidc::path(const Client &client, const QString &extra) const
 {
-    return u"/w/rest.php/oauth2/authorize?response_type=code&scope=openid+profile&state=st1&client_id="_qs + client.id
-        + u"&redirect_uri="_qs + QUrl::toPercentEncoding(kCallback) + (extra.isEmpty() ? QString() : u'&' + extra);
+    return u"/w/rest.php/oauth2/authorize?response_type=code&scope=openid+profile&state=st1&client_id="_qs
+        + client.id + u"&redirect_uri="_qs + QUrl::toPercentEncoding(kCallback)
+        + (extra.isEmpty() ? QString() : u'&' + extra);
 }
 
-bool TestAuthorizeOidc::logIn(TestBrowser &browser, const QString &returnTo, const QString &returnToQuery, Reply *reply)
+bool TestAuthorizeOidc::logIn(TestBrowser &browser, const QString &returnTo, const QString &returnToQuery,
+                              Reply *reply)
 {
     const Reply form = browser.get(kLogin + u"&force=1"_qs);
     const QString token = hiddenValue(form.body, QStringLiteral("wpLoginToken"));
-    http::FormFields fields {{"wpName", "Alice"}, {"wpPassword", "Alice-pass-demo"}, {"wpLoginToken", token.toUtf8()}};
+    http::FormFields fields {
+        {"wpName", "Alice"}, {"wpPassword", "Alice-pass-demo"}, {"wpLoginToken", token.toUtf8()}};
     if (!returnTo.isEmpty()) {
         fields.append(std::pair<QByteArray, QByteArray>("returnto", returnTo.toUtf8()));
         fields.append(std::pair<QByteArray, QByteArray>("returntoquery", returnToQuery.toUtf8()));
@@ -140,10 +143,11 @@ void TestAuthorizeOidc::idToken()
     const QByteArray location = redirected.header("Location");
     QCOMPARE(queryItem(location, QStringLiteral("state")), QStringLiteral("st1"));
     const QString code = queryItem(location, QStringLiteral("code"));
-    const Reply reply = m_http.send("POST", QUrl(m_provider->restUrl().toString() + u"/oauth2/access_token"),
-                                    "grant_type=authorization_code&code=" + QUrl::toPercentEncoding(code)
-                                        + "&redirect_uri=" + QUrl::toPercentEncoding(kCallback) + "&client_id="
-                                        + m_trusted.id.toLatin1() + "&client_secret=" + m_trusted.secret.toLatin1());
+    const Reply reply
+        = m_http.send("POST", QUrl(m_provider->restUrl().toString() + u"/oauth2/access_token"),
+                      "grant_type=authorization_code&code=" + QUrl::toPercentEncoding(code) + "&redirect_uri="
+                          + QUrl::toPercentEncoding(kCallback) + "&client_id=" + m_trusted.id.toLatin1()
+                          + "&client_secret=" + m_trusted.secret.toLatin1());
     QCOMPARE(reply.status, 200);
     const QJsonObject json = reply.json();
     const QByteArray idToken = json[u"id_token"].toString().toLatin1();
@@ -163,7 +167,8 @@ void TestAuthorizeOidc::idToken()
     QCOMPARE(claims[u"nonce"].toString(), QStringLiteral("n-0S6_WzA2Mj"));
     QCOMPARE(qint64(claims[u"auth_time"].toDouble()), qint64(m_loginTime)); // 5 s before the request
     // at_hash: left half of SHA-256 of the access token (RS256/ES256), base64url.
-    const QByteArray hash = QCryptographicHash::hash(json[u"access_token"].toString().toLatin1(), QCryptographicHash::Sha256);
+    const QByteArray hash
+        = QCryptographicHash::hash(json[u"access_token"].toString().toLatin1(), QCryptographicHash::Sha256);
     QCOMPARE(claims[u"at_hash"].toString().toLatin1(),
              hash.first(16).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
     // The access token's scopes are the requested grants only: openid and profile are none.
@@ -176,7 +181,8 @@ void TestAuthorizeOidc::errorRedirects_data()
     QTest::addColumn<QString>("extra");
     QTest::addColumn<bool>("trusted");
     QTest::addColumn<QString>("error");
-    QTest::newRow("request object") << u"request=eyJhbGciOiJub25lIn0.e30."_qs << true << u"request_not_supported"_qs;
+    QTest::newRow("request object") << u"request=eyJhbGciOiJub25lIn0.e30."_qs << true
+                                    << u"request_not_supported"_qs;
     QTest::newRow("request_uri") << u"request_uri=https%3A%2F%2Frp.example%2Freq"_qs << true
                                  << u"request_uri_not_supported"_qs;
     QTest::newRow("response_mode fragment") << u"response_mode=fragment"_qs << true << u"invalid_request"_qs;
@@ -228,7 +234,8 @@ void TestAuthorizeOidc::promptLoginAndMaxAge()
     QCOMPARE(queryItem(location, QStringLiteral("force")), QStringLiteral("1"));
     // Coming back without a new login: sent to log in again.
     const QString returnToQuery = queryItem(location, QStringLiteral("returntoquery"));
-    const QString restUrl = QUrlQuery(returnToQuery).queryItemValue(QStringLiteral("rest_url"), QUrl::FullyDecoded);
+    const QString restUrl
+        = QUrlQuery(returnToQuery).queryItemValue(QStringLiteral("rest_url"), QUrl::FullyDecoded);
     QVERIFY(restUrl.contains(u"oidc_login_after="));
     const Reply again = m_browser->get(restUrl);
     QCOMPARE(again.status, 307);

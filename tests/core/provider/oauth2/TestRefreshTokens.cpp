@@ -66,8 +66,10 @@ void TestRefreshTokens::init()
     QVERIFY2(db.ok(), db.ok() ? "" : qPrintable(db.error().toString()));
     m_db = std::move(*db);
     m_cache = std::make_unique<OAuthCache>(*m_db, m_clock);
-    m_accessTokens = std::make_unique<AccessTokens>(*m_db, m_clock, m_random, QStringLiteral("http://127.0.0.1"));
-    m_refreshTokens = std::make_unique<RefreshTokens>(*m_cache, *m_accessTokens, m_secret, m_clock, m_random, m_options);
+    m_accessTokens
+        = std::make_unique<AccessTokens>(*m_db, m_clock, m_random, QStringLiteral("http://127.0.0.1"));
+    m_refreshTokens
+        = std::make_unique<RefreshTokens>(*m_cache, *m_accessTokens, m_secret, m_clock, m_random, m_options);
 }
 
 void TestRefreshTokens::cleanup()

@@ -84,6 +84,9 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_discoveryApi->install(*m_server); // /.well-known/oauth-authorization-server
     m_clientApi = std::make_unique<ClientApi>(*m_clients, *m_users, *m_keys, *m_accessTokens, m_clock);
     m_clientApi->install(*m_server); // rest.php/oauth2/client, .../client/{key}/reset_secret
+    m_registrationApi = std::make_unique<DynamicRegistrationApi>(
+        *m_clients, *m_users, m_clock, DynamicRegistrationApi::Settings {m_settings.oauth2.dynamicRegistration});
+    m_registrationApi->install(*m_server); // rest.php/oauth2/register (RFC 7591; 404 unless enabled)
     m_bearerTokens = std::make_unique<BearerTokens>(*m_database, *m_keys, *m_clients, m_clock, issuer.toString());
     m_clientApi->setBearerAuthenticator(ClientApi::bearerAuthenticator(*m_bearerTokens)); // oauthmanageownclient
     m_server->setApiAuthenticator( // api.php with Authorization: Bearer
@@ -108,6 +111,7 @@ void ProviderStack::close()
     m_userInfoApi.reset();
     m_resourceApi.reset();
     m_bearerTokens.reset();
+    m_registrationApi.reset();
     m_clientApi.reset();
     m_discoveryApi.reset();
     m_approvePage.reset();

@@ -18,6 +18,7 @@
 #include "provider/oauth2/AuthorizationCodes.h"
 #include "provider/oauth2/AuthorizeApi.h"
 #include "provider/oauth2/ClientApi.h"
+#include "provider/oauth2/DynamicRegistrationApi.h"
 #include "provider/oauth2/DiscoveryApi.h"
 #include "provider/oauth2/IdTokens.h"
 #include "provider/oauth2/IntrospectionApi.h"
@@ -127,6 +128,7 @@ private:
     std::unique_ptr<TokenApi> m_tokenApi;
     std::unique_ptr<DiscoveryApi> m_discoveryApi;
     std::unique_ptr<ClientApi> m_clientApi;
+    std::unique_ptr<DynamicRegistrationApi> m_registrationApi;
     // Bearer tokens and what consumes them (resource, userinfo, revoke, introspect, api.php).
     std::unique_ptr<BearerTokens> m_bearerTokens;
     std::unique_ptr<ResourceApi> m_resourceApi;

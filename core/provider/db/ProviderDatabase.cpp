@@ -14,9 +14,47 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#ifdef MWAUTH_HAVE_SQLITE3_API
+#include <QSqlDriver>
+#include <chrono>
+#include <sqlite3.h>
+#include <thread>
+#endif
+
 namespace mwauth::provider {
 
 namespace {
+
+#ifdef MWAUTH_HAVE_SQLITE3_API
+// SQLite's default busy handler sleeps 1, 2, 5, 10 ms ... while another connection holds the
+// write lock. The provider's serving threads each have a connection and every token is an
+// INSERT that holds the lock for some microseconds, so those sleeps cost far more than the
+// wait: this handler yields, then sleeps 50 us at a time, and gives up after 5 s (SQLITE_BUSY,
+// as the busy timeout would).
+int shortBusyWait(void *, int count)
+{
+    using namespace std::chrono;
+    thread_local steady_clock::time_point since;
+    if (count == 0)
+        since = steady_clock::now();
+    if (steady_clock::now() - since > seconds(5))
+        return 0;
+    if (count < 8)
+        std::this_thread::yield();
+    else
+        std::this_thread::sleep_for(microseconds(50));
+    return 1;
+}
+
+void installShortBusyWait(QSqlDatabase &db)
+{
+    const QVariant handle = db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0) {
+        if (sqlite3 *connection = *static_cast<sqlite3 *const *>(handle.constData()))
+            sqlite3_busy_handler(connection, &shortBusyWait, nullptr);
+    }
+}
+#endif
 
 QString nextConnectionName()
 {
@@ -185,6 +223,9 @@ Result<std::unique_ptr<ProviderDatabase>> ProviderDatabase::open(const QString &
             pragma.finish();
             pragma.exec(QStringLiteral("PRAGMA wal_autocheckpoint = 4000"));
             pragma.finish();
+#ifdef MWAUTH_HAVE_SQLITE3_API
+            installShortBusyWait(db);
+#endif
         }
     }
 

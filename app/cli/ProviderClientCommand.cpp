@@ -5,6 +5,9 @@
 
 #include "provider/clients/ClientStore.h"
 #include "provider/clients/Grants.h"
+#include "provider/keys/SigningKeyStore.h"
+#include "provider/oauth2/AccessTokens.h"
+#include "provider/oauth2/ClientApi.h"
 #include "provider/secret/ProviderSecret.h"
 
 #include <QJsonArray>
@@ -71,6 +74,22 @@ public:
     {
         const Result<provider::User> user = m_accounts.users().userById(userId);
         return user ? user->name : u"#"_s + QString::number(userId);
+    }
+
+    // The owner-only OAuth 2 access token MediaWiki hands out with the client (signed with the
+    // provider's current key, made first when the database has none; `issuer` is the iss).
+    Result<QByteArray> ownerOnlyToken(const provider::IssuedClientCredentials &issued, const QString &issuer)
+    {
+        provider::SigningKeyStore keys(m_accounts.database(), *m_secret, m_context.clock(), m_context.random());
+        if (const Result<bool> ensured = keys.ensureKeys(jose::JwsAlgorithm::RS256, ProviderClientCommand::actor());
+            !ensured)
+            return ensured.error();
+        provider::AccessTokens tokens(m_accounts.database(), m_context.clock(), m_context.random(), issuer);
+        const Result<provider::IssuedAccessToken> token
+            = provider::ClientApi::issueOwnerOnlyToken(keys, tokens, m_context.clock(), issued);
+        if (!token)
+            return token.error();
+        return token->jwt;
     }
 
     ProviderAccounts &accounts() { return m_accounts; }
@@ -149,7 +168,8 @@ void addCredentials(QJsonObject &object, const provider::IssuedClientCredentials
         object.insert(u"acceptance_id"_s, issued.acceptanceId);
     if (!issued.accessToken.isEmpty()) {
         object.insert(u"access_token"_s, QString::fromLatin1(issued.accessToken));
-        object.insert(u"access_secret"_s, QString::fromLatin1(issued.accessSecret));
+        if (!issued.accessSecret.isEmpty())
+            object.insert(u"access_secret"_s, QString::fromLatin1(issued.accessSecret));
     }
 }
 
@@ -159,9 +179,33 @@ QString credentialsText(const provider::IssuedClientCredentials &issued)
     text += u"  Client secret: "_s + QString::fromLatin1(issued.secret) + u'\n';
     if (!issued.accessToken.isEmpty()) {
         text += u"  Access token:  "_s + QString::fromLatin1(issued.accessToken) + u'\n';
-        text += u"  Access secret: "_s + QString::fromLatin1(issued.accessSecret) + u'\n';
+        if (!issued.accessSecret.isEmpty())
+            text += u"  Access secret: "_s + QString::fromLatin1(issued.accessSecret) + u'\n';
     }
     return text;
+}
+
+// Owner-only OAuth 2 clients get their access token (as MediaWiki's registration does) when
+// --issuer names the provider; otherwise `note` says how to get one.
+std::optional<int> addOwnerOnlyToken(const CommandLine &cl, ProviderClients &clients,
+                                     provider::IssuedClientCredentials &credentials, QString &note)
+{
+    if (!credentials.client.ownerOnly || credentials.client.oauthVersion != provider::OAuthClient::OAuthVersion2)
+        return std::nullopt;
+    if (!cl.isSet(u"issuer"_s)) {
+        note = u"\nNo access token was made: give --issuer (the provider's base URL) to get the owner-only "
+               "token, e.g. with 'mwauth provider client reset-secret ID --issuer URL'."_s;
+        return std::nullopt;
+    }
+    const QUrl issuer(cl.value(u"issuer"_s));
+    if (!issuer.isValid() || issuer.scheme().isEmpty() || issuer.host().isEmpty())
+        return cl.usageError(u"--issuer "_s + quoted(cl.value(u"issuer"_s)) + u" is not a URL like http://127.0.0.1:8089."_s);
+    const Result<QByteArray> token = clients.ownerOnlyToken(credentials, cl.value(u"issuer"_s));
+    if (!token)
+        return cl.fail(ExitInputError, token.error());
+    credentials.accessToken = *token;
+    note = u"\nThe access token is an OAuth 2 JWT for the owner, valid for 1000 years (until revoked)."_s;
+    return std::nullopt;
 }
 
 } // namespace
@@ -231,6 +275,10 @@ int ProviderClientCommand::add(CommandContext &context, const QStringList &argum
                   u"address"_s});
     cl.addOption({u"description"_s, u"What the application does."_s, u"text"_s});
     cl.addOption({u"app-version"_s, u"The application's version (Composer style). Default: 1.0."_s, u"v"_s});
+    cl.addOption({u"issuer"_s,
+                  u"Owner-only OAuth 2 clients: the provider's base URL as 'provider serve' prints it (e.g. "
+                  "http://127.0.0.1:8089), the iss of the access token printed with the client."_s,
+                  u"url"_s});
     cl.addOption({u"db"_s, ProviderCommand::databaseHelp(), u"location"_s});
     cl.addOption({u"json"_s,
                   u"Print one JSON object: {\"client_id\", \"client_secret\", \"id\", \"name\", \"stage\", "
@@ -283,11 +331,15 @@ int ProviderClientCommand::add(CommandContext &context, const QStringList &argum
     if (!issued)
         return cl.fail(ExitInputError, issued.error());
 
-    const provider::OAuthClient &c = issued->client;
-    const QString note = secretNote();
+    provider::IssuedClientCredentials credentials = *issued;
+    QString tokenNote;
+    if (auto status = addOwnerOnlyToken(cl, clients, credentials, tokenNote))
+        return *status;
+    const provider::OAuthClient &c = credentials.client;
+    const QString note = secretNote() + tokenNote;
     if (cl.isSet(u"json"_s)) {
         QJsonObject object = clientJson(c, owner->name);
-        addCredentials(object, *issued);
+        addCredentials(object, credentials);
         printJsonLine(context, object);
         context.printError(u"mwauth provider client add: "_s + note);
         return ExitOk;
@@ -295,7 +347,7 @@ int ProviderClientCommand::add(CommandContext &context, const QStringList &argum
     QString text = u"Registered OAuth %1 client \"%2\" (id %3, %4), owned by %5.%6\n"_s.arg(
         QString::number(c.oauthVersion), c.name, QString::number(c.id), provider::clientStageName(c.stage),
         owner->name, flags(c));
-    text += credentialsText(*issued);
+    text += credentialsText(credentials);
     text += u"  Redirect URI:  "_s + c.callbackUrl + u"\n  Scopes:        "_s + c.grants.join(u' ') + u'\n';
     if (!c.oauth2GrantTypes.isEmpty())
         text += u"  Grant types:   "_s + c.oauth2GrantTypes.join(u' ') + u'\n';
@@ -385,6 +437,9 @@ int ProviderClientCommand::resetSecret(CommandContext &context, const QStringLis
                    u"Gives an OAuth client a new secret (the old one stops working) and prints it, once."_s);
     cl.addPositional(u"id"_s, u"The client id (32 hex digits) or the numeric id of 'client list'."_s);
     cl.addOption({u"reason"_s, u"Why (at most 255 characters; goes to the audit log)."_s, u"text"_s});
+    cl.addOption({u"issuer"_s,
+                  u"Owner-only OAuth 2 clients: the provider's base URL (the iss of the new access token)."_s,
+                  u"url"_s});
     cl.addOption({u"db"_s, ProviderCommand::databaseHelp(), u"location"_s});
     cl.addOption({u"json"_s, u"Print {\"client_id\", \"client_secret\", ...} as 'client add' does."_s});
     if (auto status = cl.parse(arguments, 1, 1))
@@ -399,15 +454,19 @@ int ProviderClientCommand::resetSecret(CommandContext &context, const QStringLis
         = clients.store().resetSecret(client.id, cl.value(u"reason"_s), actor());
     if (!issued)
         return cl.fail(ExitInputError, issued.error());
+    provider::IssuedClientCredentials credentials = *issued;
+    QString tokenNote;
+    if (auto status = addOwnerOnlyToken(cl, clients, credentials, tokenNote))
+        return *status;
     if (cl.isSet(u"json"_s)) {
-        QJsonObject object = clientJson(issued->client, clients.ownerName(client.userId));
-        addCredentials(object, *issued);
+        QJsonObject object = clientJson(credentials.client, clients.ownerName(client.userId));
+        addCredentials(object, credentials);
         printJsonLine(context, object);
-        context.printError(u"mwauth provider client reset-secret: "_s + secretNote());
+        context.printError(u"mwauth provider client reset-secret: "_s + secretNote() + tokenNote);
         return ExitOk;
     }
     context.print(u"New secret for client \"%1\" (id %2).\n"_s.arg(client.name, QString::number(client.id))
-                  + credentialsText(*issued) + secretNote() + u'\n');
+                  + credentialsText(credentials) + secretNote() + tokenNote + u'\n');
     return ExitOk;
 }
 

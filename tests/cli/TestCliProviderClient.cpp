@@ -8,6 +8,10 @@
 #include "common/Random.h"
 #include "provider/accounts/UserStore.h"
 #include "provider/clients/ClientStore.h"
+#include "jose/Jws.h"
+#include "jose/Jwt.h"
+#include "provider/keys/SigningKeyStore.h"
+#include "provider/oauth2/AccessTokens.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,6 +40,8 @@ private slots:
     void addText();
     void addPublicLoopback();
     void addOwnerOnlyOAuth1();
+    void addOwnerOnlyOAuth2PrintsItsToken();
+    void addOwnerOnlyOAuth2WithoutIssuer();
     void addErrors_data();
     void addErrors();
     void listShowsNoSecrets();
@@ -225,6 +231,62 @@ void TestCliProviderClient::addOwnerOnlyOAuth1()
     QVERIFY(client->ownerOnly);
     QCOMPARE(client->oauthVersion, 1);
     QCOMPARE(query.value(1).toLongLong(), client->userId);
+}
+
+void TestCliProviderClient::addOwnerOnlyOAuth2PrintsItsToken()
+{
+    const QString issuer = u"http://127.0.0.1:8089"_s;
+    const QJsonObject added = addJsonClient({u"--name"_s, u"Script"_s, u"--owner-only"_s, u"--owner"_s, u"Alice"_s,
+                                             u"--scope"_s, u"editpage"_s, u"--issuer"_s, issuer});
+    const QByteArray jwt = added.value(u"access_token"_s).toString().toLatin1();
+    QVERIFY2(jwt.count('.') == 2, jwt.constData());
+    QVERIFY(!added.contains(u"access_secret"_s)); // OAuth 1 only
+    Store store = openStore();
+    const Result<OAuthClient> client = store.clients->findByKey(added.value(u"client_id"_s).toString());
+    QVERIFY(client.ok());
+    QCOMPARE(client->oauth2GrantTypes, QStringList {u"client_credentials"_s});
+    // Signed with a key the provider publishes, for the owner, recorded as active.
+    SigningKeyStore keys(*store.db, *store.secret, m_clock, m_random);
+    const auto published = keys.publishedKeys();
+    QVERIFY(published.ok());
+    const auto parts = jose::Jws::parse(jwt);
+    QVERIFY(parts.ok());
+    QVERIFY(jose::Jws::verify(*parts, *published).ok());
+    const auto decoded = jose::Jwt::decode(jwt);
+    QVERIFY(decoded.ok());
+    QCOMPARE(decoded->claims()[u"aud"_s].toString(), client->consumerKey);
+    QCOMPARE(decoded->claims()[u"sub"_s].toString(), QString::number(client->userId));
+    QCOMPARE(decoded->claims()[u"iss"_s].toString(), issuer);
+    const double lifetime = decoded->claims()[u"exp"_s].toDouble() - decoded->claims()[u"iat"_s].toDouble();
+    QVERIFY(lifetime > 999.0 * 365 * 86400 && lifetime < 1001.0 * 365 * 86400);
+    AccessTokens tokens(*store.db, m_clock, m_random, issuer);
+    const QString jti = decoded->claims()[u"jti"_s].toString();
+    QCOMPARE(*tokens.state(jti), AccessTokenState::Active);
+    store = {};
+
+    // reset-secret gives a new token; the old one is gone.
+    const CliRun reset = runClient({u"reset-secret"_s, added.value(u"client_id"_s).toString(), u"--issuer"_s, issuer,
+                                    u"--json"_s});
+    CLI_VERIFY_RAN(reset);
+    QVERIFY2(reset.exitCode == 0, reset.describe().constData());
+    const QByteArray newJwt = QJsonDocument::fromJson(reset.out).object().value(u"access_token"_s).toString().toLatin1();
+    QVERIFY(!newJwt.isEmpty() && newJwt != jwt);
+    Store after = openStore();
+    AccessTokens afterTokens(*after.db, m_clock, m_random, issuer);
+    QVERIFY(*afterTokens.state(jti) != AccessTokenState::Active);
+}
+
+void TestCliProviderClient::addOwnerOnlyOAuth2WithoutIssuer()
+{
+    const CliRun run = runClient({u"add"_s, u"--json"_s, u"--name"_s, u"Script"_s, u"--owner-only"_s});
+    CLI_VERIFY_RAN(run);
+    QVERIFY2(run.exitCode == 0, run.describe().constData());
+    QVERIFY(!QJsonDocument::fromJson(run.out).object().contains(u"access_token"_s));
+    QVERIFY2(run.err.contains("--issuer"), run.describe().constData());
+    const CliRun bad = runClient({u"add"_s, u"--name"_s, u"Other"_s, u"--owner-only"_s, u"--issuer"_s, u"nonsense"_s});
+    CLI_VERIFY_RAN(bad);
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains("--issuer"), bad.describe().constData());
 }
 
 void TestCliProviderClient::addErrors_data()

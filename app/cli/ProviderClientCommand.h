@@ -12,15 +12,17 @@ namespace mwauth::cli {
 //
 //   add --name N --redirect-uri U [--public] [--grant-type T]... [--scope S]... [--owner-only]
 //       [--trusted] [--oauth-version 1|2] [--owner NAME] [--email E] [--description D]
-//       [--app-version V] [--db L] [--json]
+//       [--app-version V] [--issuer URL] [--db L] [--json]
 //       Registers an approved client (an admin made it) owned by NAME (default Admin) and
 //       prints its client id (the consumer key) and secret, once: the secret cannot be shown
-//       again. Owner-only OAuth 1 consumers also get their access token and secret. Defaults:
+//       again. Owner-only OAuth 1 consumers also get their access token and secret; owner-only
+//       OAuth 2 clients get their access token (a JWT with iss URL, 1000 years, as MediaWiki's
+//       registration) when --issuer names the provider's base URL. Defaults:
 //       OAuth 2, confidential, grant types authorization_code + refresh_token
 //       (client_credentials for --owner-only), scope basic.
 //   list [--stage S] [--db L] [--json]
 //       Every client, oldest first; never a secret.
-//   reset-secret ID [--reason R] [--db L] [--json]
+//   reset-secret ID [--reason R] [--issuer URL] [--db L] [--json]
 //       A new secret (the old one stops working), printed once; owner-only OAuth 1 consumers
 //       also get a new access token and secret, owner-only OAuth 2 clients lose their tokens.
 //   remove ID [--db L] [--json]

@@ -80,8 +80,10 @@ public:
     // provider's current key, made first when the database has none; `issuer` is the iss).
     Result<QByteArray> ownerOnlyToken(const provider::IssuedClientCredentials &issued, const QString &issuer)
     {
-        provider::SigningKeyStore keys(m_accounts.database(), *m_secret, m_context.clock(), m_context.random());
-        if (const Result<bool> ensured = keys.ensureKeys(jose::JwsAlgorithm::RS256, ProviderClientCommand::actor());
+        provider::SigningKeyStore keys(m_accounts.database(), *m_secret, m_context.clock(),
+                                       m_context.random());
+        if (const Result<bool> ensured
+            = keys.ensureKeys(jose::JwsAlgorithm::RS256, ProviderClientCommand::actor());
             !ensured)
             return ensured.error();
         provider::AccessTokens tokens(m_accounts.database(), m_context.clock(), m_context.random(), issuer);
@@ -190,7 +192,8 @@ QString credentialsText(const provider::IssuedClientCredentials &issued)
 std::optional<int> addOwnerOnlyToken(const CommandLine &cl, ProviderClients &clients,
                                      provider::IssuedClientCredentials &credentials, QString &note)
 {
-    if (!credentials.client.ownerOnly || credentials.client.oauthVersion != provider::OAuthClient::OAuthVersion2)
+    if (!credentials.client.ownerOnly
+        || credentials.client.oauthVersion != provider::OAuthClient::OAuthVersion2)
         return std::nullopt;
     if (!cl.isSet(u"issuer"_s)) {
         note = u"\nNo access token was made: give --issuer (the provider's base URL) to get the owner-only "
@@ -199,7 +202,8 @@ std::optional<int> addOwnerOnlyToken(const CommandLine &cl, ProviderClients &cli
     }
     const QUrl issuer(cl.value(u"issuer"_s));
     if (!issuer.isValid() || issuer.scheme().isEmpty() || issuer.host().isEmpty())
-        return cl.usageError(u"--issuer "_s + quoted(cl.value(u"issuer"_s)) + u" is not a URL like http://127.0.0.1:8089."_s);
+        return cl.usageError(u"--issuer "_s + quoted(cl.value(u"issuer"_s))
+                             + u" is not a URL like http://127.0.0.1:8089."_s);
     const Result<QByteArray> token = clients.ownerOnlyToken(credentials, cl.value(u"issuer"_s));
     if (!token)
         return cl.fail(ExitInputError, token.error());

@@ -6,10 +6,10 @@
 
 #include "common/Clock.h"
 #include "common/Random.h"
-#include "provider/accounts/UserStore.h"
-#include "provider/clients/ClientStore.h"
 #include "jose/Jws.h"
 #include "jose/Jwt.h"
+#include "provider/accounts/UserStore.h"
+#include "provider/clients/ClientStore.h"
 #include "provider/keys/SigningKeyStore.h"
 #include "provider/oauth2/AccessTokens.h"
 
@@ -236,8 +236,8 @@ void TestCliProviderClient::addOwnerOnlyOAuth1()
 void TestCliProviderClient::addOwnerOnlyOAuth2PrintsItsToken()
 {
     const QString issuer = u"http://127.0.0.1:8089"_s;
-    const QJsonObject added = addJsonClient({u"--name"_s, u"Script"_s, u"--owner-only"_s, u"--owner"_s, u"Alice"_s,
-                                             u"--scope"_s, u"editpage"_s, u"--issuer"_s, issuer});
+    const QJsonObject added = addJsonClient({u"--name"_s, u"Script"_s, u"--owner-only"_s, u"--owner"_s,
+                                             u"Alice"_s, u"--scope"_s, u"editpage"_s, u"--issuer"_s, issuer});
     const QByteArray jwt = added.value(u"access_token"_s).toString().toLatin1();
     QVERIFY2(jwt.count('.') == 2, jwt.constData());
     QVERIFY(!added.contains(u"access_secret"_s)); // OAuth 1 only
@@ -265,11 +265,12 @@ void TestCliProviderClient::addOwnerOnlyOAuth2PrintsItsToken()
     store = {};
 
     // reset-secret gives a new token; the old one is gone.
-    const CliRun reset = runClient({u"reset-secret"_s, added.value(u"client_id"_s).toString(), u"--issuer"_s, issuer,
-                                    u"--json"_s});
+    const CliRun reset = runClient(
+        {u"reset-secret"_s, added.value(u"client_id"_s).toString(), u"--issuer"_s, issuer, u"--json"_s});
     CLI_VERIFY_RAN(reset);
     QVERIFY2(reset.exitCode == 0, reset.describe().constData());
-    const QByteArray newJwt = QJsonDocument::fromJson(reset.out).object().value(u"access_token"_s).toString().toLatin1();
+    const QByteArray newJwt
+        = QJsonDocument::fromJson(reset.out).object().value(u"access_token"_s).toString().toLatin1();
     QVERIFY(!newJwt.isEmpty() && newJwt != jwt);
     Store after = openStore();
     AccessTokens afterTokens(*after.db, m_clock, m_random, issuer);
@@ -283,7 +284,8 @@ void TestCliProviderClient::addOwnerOnlyOAuth2WithoutIssuer()
     QVERIFY2(run.exitCode == 0, run.describe().constData());
     QVERIFY(!QJsonDocument::fromJson(run.out).object().contains(u"access_token"_s));
     QVERIFY2(run.err.contains("--issuer"), run.describe().constData());
-    const CliRun bad = runClient({u"add"_s, u"--name"_s, u"Other"_s, u"--owner-only"_s, u"--issuer"_s, u"nonsense"_s});
+    const CliRun bad
+        = runClient({u"add"_s, u"--name"_s, u"Other"_s, u"--owner-only"_s, u"--issuer"_s, u"nonsense"_s});
     CLI_VERIFY_RAN(bad);
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains("--issuer"), bad.describe().constData());

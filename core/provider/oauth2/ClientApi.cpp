@@ -155,9 +155,9 @@ std::variant<User, RestResponse> ClientApi::caller(const RestRequest &request)
     }
     // MediaWiki: the caller has no central id (anonymous, or a client_credentials token
     // without a user).
-    return restError(404, QStringLiteral("rest-nonexistent-user"),
-                     QStringLiteral("The specified user (%1) does not exist")
-                         .arg(LoginService::ipText(request.peer)));
+    return restError(
+        404, QStringLiteral("rest-nonexistent-user"),
+        QStringLiteral("The specified user (%1) does not exist").arg(LoginService::ipText(request.peer)));
 }
 
 RestResponse ClientApi::registerClient(const RestRequest &request, const User &user)
@@ -195,9 +195,10 @@ RestResponse ClientApi::registerClient(const RestRequest &request, const User &u
                            QStringLiteral("Email address provided must match that of your account."));
     }
     if (r.ownerOnly && r.oauth2GrantTypes != QStringList {QStringLiteral("client_credentials")}) {
-        return submitError(QStringLiteral("mwoauth-invalid-field-oauth2GrantTypes"),
-                           QStringLiteral("Invalid value provided for field \"oauth2GrantTypes\": an owner-only "
-                                          "client must have exactly the grant type client_credentials."));
+        return submitError(
+            QStringLiteral("mwoauth-invalid-field-oauth2GrantTypes"),
+            QStringLiteral("Invalid value provided for field \"oauth2GrantTypes\": an owner-only "
+                           "client must have exactly the grant type client_credentials."));
     }
     r.ownerId = user.id;
     r.developerAgreement = true; // fixed by RequestClient
@@ -251,7 +252,8 @@ RestResponse ClientApi::credentialsResponse(const IssuedClientCredentials &issue
     if (issued.client.ownerOnly && issued.client.oauthVersion == OAuthClient::OAuthVersion2) {
         const Result<IssuedAccessToken> token = issueOwnerOnlyToken(m_keys, m_tokens, m_clock, issued);
         if (!token)
-            return serverFailure(QStringLiteral("The owner-only access token could not be issued."), token.error());
+            return serverFailure(QStringLiteral("The owner-only access token could not be issued."),
+                                 token.error());
         body.insert(QStringLiteral("access_token"), QString::fromLatin1(token->jwt));
     }
     return RestResponse::json(body);
@@ -262,8 +264,8 @@ RestResponse ClientApi::listClients(const RestRequest &request, const User &user
     RestParams params = RestParams::fromQuery(request);
     const int limit = params.integer(QStringLiteral("limit"), DefaultLimit, 1, MaxLimit);
     const int offset = params.integer(QStringLiteral("offset"), 0, 0, std::numeric_limits<int>::max());
-    const QString version = params.enumValue(QStringLiteral("oauth_version"), {QStringLiteral("1"), QStringLiteral("2")},
-                                             QStringLiteral("2"));
+    const QString version = params.enumValue(QStringLiteral("oauth_version"),
+                                             {QStringLiteral("1"), QStringLiteral("2")}, QStringLiteral("2"));
     if (params.failure())
         return params.failure()->response();
 
@@ -294,17 +296,20 @@ RestResponse ClientApi::listClients(const RestRequest &request, const User &user
             entry.insert(QStringLiteral("allowed_grants"), QJsonArray::fromStringList(c.oauth2GrantTypes));
         clients.append(entry);
     }
-    return RestResponse::json(QJsonObject {{QStringLiteral("clients"), clients}, {QStringLiteral("total"), total}});
+    return RestResponse::json(
+        QJsonObject {{QStringLiteral("clients"), clients}, {QStringLiteral("total"), total}});
 }
 
 Result<IssuedAccessToken> ClientApi::issueOwnerOnlyToken(SigningKeyStore &keys, AccessTokens &tokens,
-                                                         const Clock &clock, const IssuedClientCredentials &issued)
+                                                         const Clock &clock,
+                                                         const IssuedClientCredentials &issued)
 {
     const OAuthClient &client = issued.client;
     if (!client.ownerOnly || client.oauthVersion != OAuthClient::OAuthVersion2 || issued.acceptanceId == 0)
-        return fail(ErrorCode::InvalidInput,
-                    QStringLiteral("Only an owner-only OAuth 2 client with its owner's approval gets an access "
-                                   "token at registration."));
+        return fail(
+            ErrorCode::InvalidInput,
+            QStringLiteral("Only an owner-only OAuth 2 client with its owner's approval gets an access "
+                           "token at registration."));
     const Result<jose::Jwk> key = keys.currentKey();
     if (!key)
         return key.error();

@@ -18,7 +18,8 @@ namespace {
 RestResponse registrationError(const QString &error, const QString &description)
 {
     RestResponse response = RestResponse::json(
-        QJsonObject {{QStringLiteral("error"), error}, {QStringLiteral("error_description"), description}}, 400);
+        QJsonObject {{QStringLiteral("error"), error}, {QStringLiteral("error_description"), description}},
+        400);
     response.addHeader("Cache-Control", "no-store");
     return response;
 }
@@ -40,7 +41,8 @@ Result<QStringList> stringArray(const QJsonObject &body, const QString &field, c
     const QJsonArray array = value.toArray();
     for (const QJsonValue &element : array) {
         if (!element.isString())
-            return fail(ErrorCode::InvalidInput, QStringLiteral("%1 must be an array of strings.").arg(field));
+            return fail(ErrorCode::InvalidInput,
+                        QStringLiteral("%1 must be an array of strings.").arg(field));
         if (!list.contains(element.toString()))
             list << element.toString();
     }
@@ -59,7 +61,8 @@ DynamicRegistrationApi::DynamicRegistrationApi(ClientStore &clients, UserStore &
 
 void DynamicRegistrationApi::install(ProviderServer &server)
 {
-    server.setRestRoute(QString::fromLatin1(Route), [this](const RestRequest &request) { return handle(request); });
+    server.setRestRoute(QString::fromLatin1(Route),
+                        [this](const RestRequest &request) { return handle(request); });
 }
 
 RestResponse DynamicRegistrationApi::handle(const RestRequest &request)
@@ -78,9 +81,10 @@ RestResponse DynamicRegistrationApi::handle(const RestRequest &request)
     if (!redirectUris)
         return registrationError(QStringLiteral("invalid_redirect_uri"), redirectUris.error().message());
     if (redirectUris->size() != 1) {
-        return registrationError(QStringLiteral("invalid_redirect_uri"),
-                                 QStringLiteral("Give exactly one redirect URI: MediaWiki keeps one callback per "
-                                                "client."));
+        return registrationError(
+            QStringLiteral("invalid_redirect_uri"),
+            QStringLiteral("Give exactly one redirect URI: MediaWiki keeps one callback per "
+                           "client."));
     }
     const QString name = body.value(QStringLiteral("client_name")).toString();
     if (name.isEmpty())
@@ -89,19 +93,23 @@ RestResponse DynamicRegistrationApi::handle(const RestRequest &request)
         = stringArray(body, QStringLiteral("grant_types"), {QStringLiteral("authorization_code")});
     if (!grantTypes)
         return invalidMetadata(grantTypes.error().message());
-    const Result<QStringList> responseTypes = stringArray(body, QStringLiteral("response_types"), {QStringLiteral("code")});
+    const Result<QStringList> responseTypes
+        = stringArray(body, QStringLiteral("response_types"), {QStringLiteral("code")});
     if (!responseTypes)
         return invalidMetadata(responseTypes.error().message());
     for (const QString &responseType : *responseTypes) {
         if (responseType != u"code")
-            return invalidMetadata(QStringLiteral("The response type '%1' is not supported; only code.").arg(responseType));
+            return invalidMetadata(
+                QStringLiteral("The response type '%1' is not supported; only code.").arg(responseType));
     }
     const QString authMethod = body.value(QStringLiteral("token_endpoint_auth_method"))
                                    .toString(QStringLiteral("client_secret_basic"));
-    if (authMethod != u"none" && authMethod != u"client_secret_basic" && authMethod != u"client_secret_post") {
-        return invalidMetadata(QStringLiteral("The token_endpoint_auth_method '%1' is not supported; use none, "
-                                              "client_secret_basic or client_secret_post.")
-                                   .arg(authMethod));
+    if (authMethod != u"none" && authMethod != u"client_secret_basic"
+        && authMethod != u"client_secret_post") {
+        return invalidMetadata(
+            QStringLiteral("The token_endpoint_auth_method '%1' is not supported; use none, "
+                           "client_secret_basic or client_secret_post.")
+                .arg(authMethod));
     }
     const QString scope = body.value(QStringLiteral("scope")).toString(QStringLiteral("basic"));
     const QStringList scopes = scope.split(u' ', Qt::SkipEmptyParts);
@@ -139,8 +147,10 @@ RestResponse DynamicRegistrationApi::handle(const RestRequest &request)
             return registrationError(QStringLiteral("invalid_redirect_uri"), message);
         if (issued.error().code() == ErrorCode::InvalidInput || issued.error().code() == ErrorCode::Conflict)
             return invalidMetadata(message);
-        qCWarning(log::providerServer).noquote() << "Dynamic registration failed:" << issued.error().toString();
-        return RestResponse::json(QJsonObject {{QStringLiteral("error"), QStringLiteral("server_error")}}, 500);
+        qCWarning(log::providerServer).noquote()
+            << "Dynamic registration failed:" << issued.error().toString();
+        return RestResponse::json(QJsonObject {{QStringLiteral("error"), QStringLiteral("server_error")}},
+                                  500);
     }
     const OAuthClient &client = issued->client;
     QJsonObject answer {{QStringLiteral("client_id"), client.consumerKey},

@@ -50,15 +50,15 @@ QStringList quotedAll(const QStringList &items)
 
 const QStringList &trueValues()
 {
-    static const QStringList values = {QStringLiteral("true"), QStringLiteral("t"), QStringLiteral("yes"),
-                                       QStringLiteral("y"), QStringLiteral("on"), QStringLiteral("1")};
+    static const QStringList values = {QStringLiteral("true"), QStringLiteral("t"),  QStringLiteral("yes"),
+                                       QStringLiteral("y"),    QStringLiteral("on"), QStringLiteral("1")};
     return values;
 }
 
 const QStringList &falseValues()
 {
-    static const QStringList values = {QStringLiteral("false"), QStringLiteral("f"), QStringLiteral("no"),
-                                       QStringLiteral("n"), QStringLiteral("off"), QStringLiteral("0")};
+    static const QStringList values = {QStringLiteral("false"), QStringLiteral("f"),   QStringLiteral("no"),
+                                       QStringLiteral("n"),     QStringLiteral("off"), QStringLiteral("0")};
     return values;
 }
 
@@ -92,8 +92,9 @@ RestResponse restWrongMethod(const QByteArray &method, const QStringList &allowe
     const QString text = allowed.size() == 1
         ? QStringLiteral("The request method (%1) was not the allowed method for this path (%2)")
         : QStringLiteral("The request method (%1) was not one of the allowed methods for this path (%2)");
-    RestResponse response = restError(405, QStringLiteral("rest-wrong-method"),
-                                      text.arg(QString::fromLatin1(method), allowed.join(QStringLiteral(", "))));
+    RestResponse response
+        = restError(405, QStringLiteral("rest-wrong-method"),
+                    text.arg(QString::fromLatin1(method), allowed.join(QStringLiteral(", "))));
     response.addHeader("Allow", allowed.join(QStringLiteral(", ")).toLatin1());
     return response;
 }
@@ -167,7 +168,8 @@ QString RestParams::string(const QString &name, bool required, const QString &fa
         return fallback;
     const auto it = m_values.constFind(name);
     if (it != m_values.cend() && (it->isArray() || it->isObject())) {
-        const QJsonDocument document = it->isArray() ? QJsonDocument(it->toArray()) : QJsonDocument(it->toObject());
+        const QJsonDocument document
+            = it->isArray() ? QJsonDocument(it->toArray()) : QJsonDocument(it->toObject());
         const QString text = QString::fromUtf8(document.toJson(QJsonDocument::Compact));
         setFailure({name, *it, QStringLiteral("badvalue"), QJsonValue(),
                     QStringLiteral("Unrecognized value for parameter \"%1\": %2.").arg(name, text)});
@@ -204,11 +206,12 @@ bool RestParams::boolean(const QString &name, bool required)
         if (text.isEmpty() || falseValues().contains(text))
             return false;
     }
-    setFailure({name, it->isString() ? *it : QJsonValue(text), QStringLiteral("badbool"), QJsonValue(),
-                QStringLiteral("Invalid value \"%1\" for boolean parameter \"%2\". Pass %3 for true, or %4 for "
-                               "false.")
-                    .arg(scalarText(*it), name, listText(quotedAll(trueValues())),
-                         listText(quotedAll(falseValues()) << QStringLiteral("the empty string")))});
+    setFailure(
+        {name, it->isString() ? *it : QJsonValue(text), QStringLiteral("badbool"), QJsonValue(),
+         QStringLiteral("Invalid value \"%1\" for boolean parameter \"%2\". Pass %3 for true, or %4 for "
+                        "false.")
+             .arg(scalarText(*it), name, listText(quotedAll(trueValues())),
+                  listText(quotedAll(falseValues()) << QStringLiteral("the empty string")))});
     return false;
 }
 

@@ -24,11 +24,14 @@ namespace {
 
 // One list entry as Extension:OAuth answered it on MediaWiki 1.39.17 (the reference's
 // observed GET /oauth2/client, section 1.5): the structure every entry must have.
-const char kObservedListEntry[] =
-    "{\"email\":\"admin@example.invalid\",\"name\":\"Test OAuth2 Conf\",\"version\":\"1.0\","
-    "\"callback_url\":\"http://127.0.0.1:8766/callback\",\"description\":\"x\",\"client_key\":\"795286f8795286f8795286f8795286f8\","
-    "\"owner_only\":false,\"stage\":1,\"oauth_version\":2,\"registration_formatted\":\"03:33, 23 November 2026\","
-    "\"allowed_grants\":[\"authorization_code\",\"refresh_token\",\"client_credentials\"],\"scopes\":[\"basic\",\"editpage\"]}";
+const char kObservedListEntry[]
+    = "{\"email\":\"admin@example.invalid\",\"name\":\"Test OAuth2 Conf\",\"version\":\"1.0\","
+      "\"callback_url\":\"http://127.0.0.1:8766/"
+      "callback\",\"description\":\"x\",\"client_key\":\"795286f8795286f8795286f8795286f8\","
+      "\"owner_only\":false,\"stage\":1,\"oauth_version\":2,\"registration_formatted\":\"03:33, 23 November "
+      "2026\","
+      "\"allowed_grants\":[\"authorization_code\",\"refresh_token\",\"client_credentials\"],\"scopes\":["
+      "\"basic\",\"editpage\"]}";
 
 const QRegularExpression kHex32(QStringLiteral("^[0-9a-f]{32}$"));
 const QRegularExpression kHex40(QStringLiteral("^[0-9a-f]{40}$"));
@@ -83,7 +86,8 @@ private:
     {
         QByteArray cookie;
     };
-    Reply send(Browser *browser, const QByteArray &method, const QString &pathAndQuery, const QByteArray &body = {},
+    Reply send(Browser *browser, const QByteArray &method, const QString &pathAndQuery,
+               const QByteArray &body = {},
                const QByteArray &contentType = "application/x-www-form-urlencoded",
                QList<std::pair<QByteArray, QByteArray>> headers = {});
     Browser login(const QString &user, const QString &password);
@@ -107,7 +111,8 @@ Reply TestClientApi::send(Browser *browser, const QByteArray &method, const QStr
 {
     if (browser && !browser->cookie.isEmpty())
         headers.append({"Cookie", "mwauthwiki_session=" + browser->cookie});
-    Reply reply = m_http->send(method, url(*m_provider->server(), u"/w"_qs + pathAndQuery), body, contentType, headers);
+    Reply reply = m_http->send(method, url(*m_provider->server(), u"/w"_qs + pathAndQuery), body, contentType,
+                               headers);
     const QList<QByteArray> cookies = reply.header("Set-Cookie").split('\n');
     for (const QByteArray &cookie : cookies) {
         if (browser && cookie.startsWith("mwauthwiki_session="))
@@ -119,7 +124,8 @@ Reply TestClientApi::send(Browser *browser, const QByteArray &method, const QStr
 TestClientApi::Browser TestClientApi::login(const QString &user, const QString &password)
 {
     Browser browser;
-    const Reply tokens = send(&browser, "GET", u"/api.php?action=query&meta=tokens&type=login&format=json"_qs);
+    const Reply tokens
+        = send(&browser, "GET", u"/api.php?action=query&meta=tokens&type=login&format=json"_qs);
     const QString token = tokens.json()[u"query"_qs][u"tokens"_qs][u"logintoken"_qs].toString();
     const Reply reply = send(&browser, "POST", u"/api.php?action=clientlogin&format=json&formatversion=2"_qs,
                              (u"username="_qs + enc(user) + u"&password="_qs + enc(password)
@@ -166,7 +172,8 @@ void TestClientApi::initTestCase()
     const Result<void> started = m_provider->start(options);
     QVERIFY2(started.ok(), started.ok() ? "" : qPrintable(started.error().toString()));
     QVERIFY(m_provider->users()->createUser(u"Erin"_qs, u"Erin-pass-test"_qs).ok());
-    QVERIFY(m_provider->users()->createUser(u"Frank"_qs, u"Frank-pass-test"_qs, u"frank@example.org"_qs).ok());
+    QVERIFY(
+        m_provider->users()->createUser(u"Frank"_qs, u"Frank-pass-test"_qs, u"frank@example.org"_qs).ok());
     m_http = std::make_unique<TestHttpClient>();
     m_alice = login(u"Alice"_qs, u"Alice-pass-demo"_qs);
     m_erin = login(u"Erin"_qs, u"Erin-pass-test"_qs);
@@ -199,39 +206,41 @@ void TestClientApi::registerRefused_data()
         return parts.join(u'&');
     };
     QTest::newRow("no name") << form << without(u"name"_qs) << pvf << u"name"_qs << u"missingparam"_qs;
-    QTest::newRow("empty name") << form << QString(full).replace(u"name=Refused"_qs, u"name="_qs) << pvf << u"name"_qs
-                                << u"missingparam"_qs;
-    QTest::newRow("version not 1.0 or 2.0") << form << aliceForm(u"Refused"_qs, u"&version=3.0"_qs) << pvf
-                                            << u"version"_qs << u"badvalue"_qs;
+    QTest::newRow("empty name") << form << QString(full).replace(u"name=Refused"_qs, u"name="_qs) << pvf
+                                << u"name"_qs << u"missingparam"_qs;
+    QTest::newRow("version not 1.0 or 2.0")
+        << form << aliceForm(u"Refused"_qs, u"&version=3.0"_qs) << pvf << u"version"_qs << u"badvalue"_qs;
     QTest::newRow("no description") << form << without(u"description"_qs) << pvf << u"description"_qs
                                     << u"missingparam"_qs;
-    QTest::newRow("owner_only not a boolean") << form << aliceForm(u"Refused"_qs, u"&owner_only=maybe"_qs) << pvf
-                                              << u"owner_only"_qs << u"badbool"_qs;
+    QTest::newRow("owner_only not a boolean") << form << aliceForm(u"Refused"_qs, u"&owner_only=maybe"_qs)
+                                              << pvf << u"owner_only"_qs << u"badbool"_qs;
     QTest::newRow("no email") << form << without(u"email"_qs) << pvf << u"email"_qs << u"missingparam"_qs;
-    QTest::newRow("no is_confidential") << form << without(u"is_confidential"_qs) << pvf << u"is_confidential"_qs
-                                        << u"missingparam"_qs;
+    QTest::newRow("no is_confidential")
+        << form << without(u"is_confidential"_qs) << pvf << u"is_confidential"_qs << u"missingparam"_qs;
     QTest::newRow("no grant_types") << form << without(u"grant_types"_qs) << pvf << u"grant_types"_qs
                                     << u"missingparam"_qs;
     QTest::newRow("no scopes") << form << without(u"scopes"_qs) << pvf << u"scopes"_qs << u"missingparam"_qs;
-    QTest::newRow("an unknown scope") << form << aliceForm(u"Refused"_qs).replace(u"scopes=editpage"_qs,
-                                                                                 u"scopes=editpage%7Cfrobnicate"_qs)
-                                      << pvf << u"scopes"_qs << u"badvalue"_qs;
+    QTest::newRow("an unknown scope")
+        << form << aliceForm(u"Refused"_qs).replace(u"scopes=editpage"_qs, u"scopes=editpage%7Cfrobnicate"_qs)
+        << pvf << u"scopes"_qs << u"badvalue"_qs;
     QTest::newRow("the first bad parameter is reported")
         << form << without(u"name"_qs) + u"&version=9"_qs << pvf << u"name"_qs << u"missingparam"_qs;
     QTest::newRow("email not the user's")
         << form << aliceForm(u"Refused"_qs).replace(u"alice%40demo.invalid"_qs, u"mallory%40example.org"_qs)
         << u"mwoauth-consumer-email-mismatched"_qs << QString() << QString();
-    QTest::newRow("no callback for a normal client") << form << without(u"callback_url"_qs)
-                                                     << u"mwoauth-invalid-field-callbackUrl"_qs << QString() << QString();
+    QTest::newRow("no callback for a normal client")
+        << form << without(u"callback_url"_qs) << u"mwoauth-invalid-field-callbackUrl"_qs << QString()
+        << QString();
     QTest::newRow("plain http callback off loopback")
-        << form << aliceForm(u"Refused"_qs).replace(u"https%3A%2F%2Fapp.example"_qs, u"http%3A%2F%2Fapp.example"_qs)
+        << form
+        << aliceForm(u"Refused"_qs).replace(u"https%3A%2F%2Fapp.example"_qs, u"http%3A%2F%2Fapp.example"_qs)
         << u"mwoauth-invalid-field-callbackUrl"_qs << QString() << QString();
     QTest::newRow("an unknown grant type")
         << form << aliceForm(u"Refused"_qs).replace(u"authorization_code%7Crefresh_token"_qs, u"password"_qs)
         << u"mwoauth-invalid-field-oauth2GrantTypes"_qs << QString() << QString();
     QTest::newRow("owner-only with authorization_code")
-        << form << aliceForm(u"Refused"_qs, u"&owner_only=1"_qs) << u"mwoauth-invalid-field-oauth2GrantTypes"_qs
-        << QString() << QString();
+        << form << aliceForm(u"Refused"_qs, u"&owner_only=1"_qs)
+        << u"mwoauth-invalid-field-oauth2GrantTypes"_qs << QString() << QString();
     QTest::newRow("public client with client_credentials")
         << form
         << aliceForm(u"Refused"_qs)
@@ -271,8 +280,8 @@ void TestClientApi::registerRefused()
     if (error == u"parameter-validation-failed") {
         // MediaWiki's Validator::validateParams body.
         QCOMPARE(sortedKeys(json),
-                 (QStringList {u"error"_qs, u"failureCode"_qs, u"failureData"_qs, u"httpCode"_qs, u"httpReason"_qs,
-                               u"messageTranslations"_qs, u"name"_qs, u"value"_qs}));
+                 (QStringList {u"error"_qs, u"failureCode"_qs, u"failureData"_qs, u"httpCode"_qs,
+                               u"httpReason"_qs, u"messageTranslations"_qs, u"name"_qs, u"value"_qs}));
         QCOMPARE(json[u"error"_qs].toString(), error);
         QCOMPARE(json[u"name"_qs].toString(), param);
         QCOMPARE(json[u"failureCode"_qs].toString(), failureCode);
@@ -313,10 +322,11 @@ void TestClientApi::registerProposedForm()
 
 void TestClientApi::registerJsonBody()
 {
-    const QByteArray body =
-        "{\"name\":\"Json app\",\"description\":\"From JSON\",\"email\":\"alice@demo.invalid\","
-        "\"is_confidential\":false,\"callback_url\":\"http://127.0.0.1:8766/cb\",\"callback_is_prefix\":true,"
-        "\"grant_types\":[\"authorization_code\",\"refresh_token\"],\"scopes\":[\"mwoauth-authonly\"]}";
+    const QByteArray body
+        = "{\"name\":\"Json app\",\"description\":\"From JSON\",\"email\":\"alice@demo.invalid\","
+          "\"is_confidential\":false,\"callback_url\":\"http://127.0.0.1:8766/"
+          "cb\",\"callback_is_prefix\":true,"
+          "\"grant_types\":[\"authorization_code\",\"refresh_token\"],\"scopes\":[\"mwoauth-authonly\"]}";
     const Reply reply = send(&m_alice, "POST", u"/rest.php/oauth2/client"_qs, body, "application/json");
     QCOMPARE(reply.status, 200);
     const auto client = m_provider->clients()->findByKey(reply.json()[u"client_key"_qs].toString());
@@ -330,11 +340,13 @@ void TestClientApi::registerJsonBody()
 void TestClientApi::registerOwnerOnlyGetsAToken()
 {
     const Reply reply = registerForm(
-        &m_alice, u"name=Owner+bot&description=Mine&email=alice%40demo.invalid&is_confidential=true"
-                  "&owner_only=1&grant_types=client_credentials&scopes=editpage%7Coauthmanageownclient"_qs);
+        &m_alice,
+        u"name=Owner+bot&description=Mine&email=alice%40demo.invalid&is_confidential=true"
+        "&owner_only=1&grant_types=client_credentials&scopes=editpage%7Coauthmanageownclient"_qs);
     QCOMPARE(reply.status, 200);
     const QJsonObject json = reply.json();
-    QCOMPARE(sortedKeys(json), (QStringList {u"access_token"_qs, u"client_key"_qs, u"name"_qs, u"secret"_qs}));
+    QCOMPARE(sortedKeys(json),
+             (QStringList {u"access_token"_qs, u"client_key"_qs, u"name"_qs, u"secret"_qs}));
     const auto client = m_provider->clients()->findByKey(json[u"client_key"_qs].toString());
     QVERIFY(client.ok());
     QCOMPARE(client->stage, ClientStage::Approved); // owner-only: approved at once
@@ -377,8 +389,8 @@ void TestClientApi::anonymousIsNobody_data()
     QTest::addColumn<QString>("path");
     QTest::newRow("list") << QByteArray("GET") << u"/rest.php/oauth2/client"_qs;
     QTest::newRow("register") << QByteArray("POST") << u"/rest.php/oauth2/client"_qs;
-    QTest::newRow("reset_secret") << QByteArray("POST")
-                                  << u"/rest.php/oauth2/client/0123456789abcdef0123456789abcdef/reset_secret"_qs;
+    QTest::newRow("reset_secret") << QByteArray(
+        "POST") << u"/rest.php/oauth2/client/0123456789abcdef0123456789abcdef/reset_secret"_qs;
 }
 
 void TestClientApi::anonymousIsNobody()
@@ -397,15 +409,18 @@ void TestClientApi::anonymousIsNobody()
 
 void TestClientApi::unconfirmedEmail()
 {
-    const Reply reply = registerForm(&m_erin, aliceForm(u"Erin app"_qs).replace(u"alice%40demo.invalid"_qs, u"erin%40example.org"_qs));
+    const Reply reply = registerForm(
+        &m_erin, aliceForm(u"Erin app"_qs).replace(u"alice%40demo.invalid"_qs, u"erin%40example.org"_qs));
     QCOMPARE(reply.status, 400);
     QCOMPARE(reply.json()[u"errorKey"_qs].toString(), u"mwoauth-consumer-email-unconfirmed"_qs);
 }
 
 void TestClientApi::listOwnNewestFirst()
 {
-    const Reply first = registerForm(&m_frank, aliceForm(u"Frank one"_qs).replace(u"alice%40demo.invalid"_qs, u"frank%40example.org"_qs));
-    const Reply second = registerForm(&m_frank, aliceForm(u"Frank two"_qs).replace(u"alice%40demo.invalid"_qs, u"frank%40example.org"_qs));
+    const Reply first = registerForm(
+        &m_frank, aliceForm(u"Frank one"_qs).replace(u"alice%40demo.invalid"_qs, u"frank%40example.org"_qs));
+    const Reply second = registerForm(
+        &m_frank, aliceForm(u"Frank two"_qs).replace(u"alice%40demo.invalid"_qs, u"frank%40example.org"_qs));
     QCOMPARE(first.status, 200);
     QCOMPARE(second.status, 200);
     const Reply reply = send(&m_frank, "GET", u"/rest.php/oauth2/client"_qs);
@@ -425,7 +440,8 @@ void TestClientApi::listOwnNewestFirst()
     QCOMPARE(entry[u"owner_only"_qs].toBool(), false);
     QCOMPARE(entry[u"callback_url"_qs].toString(), u"https://app.example/cb"_qs);
     QCOMPARE(entry[u"registration_formatted"_qs].toString(), u"03:20, 23 November 2025"_qs);
-    QCOMPARE(entry[u"allowed_grants"_qs].toArray(), (QJsonArray {u"authorization_code"_qs, u"refresh_token"_qs}));
+    QCOMPARE(entry[u"allowed_grants"_qs].toArray(),
+             (QJsonArray {u"authorization_code"_qs, u"refresh_token"_qs}));
     QCOMPARE(entry[u"scopes"_qs].toArray(), (QJsonArray {u"basic"_qs, u"editpage"_qs}));
     // Never a secret.
     QVERIFY(!reply.body.contains("secret"));
@@ -444,7 +460,8 @@ void TestClientApi::listMatchesTheObservedShape()
         QCOMPARE(sortedKeys(entry), sortedKeys(observed));
         for (auto it = observed.begin(); it != observed.end(); ++it)
             QVERIFY2(entry[it.key()].type() == it.value().type(), qPrintable(it.key()));
-        static const QRegularExpression formatted(QStringLiteral("^\\d\\d:\\d\\d, \\d{1,2} [A-Z][a-z]+ \\d{4}$"));
+        static const QRegularExpression formatted(
+            QStringLiteral("^\\d\\d:\\d\\d, \\d{1,2} [A-Z][a-z]+ \\d{4}$"));
         QVERIFY(formatted.match(entry[u"registration_formatted"_qs].toString()).hasMatch());
     }
 }
@@ -533,8 +550,8 @@ void TestClientApi::resetSecret()
     QCOMPARE(registered.status, 200);
     const QString key = registered.json()[u"client_key"_qs].toString();
     const QByteArray oldSecret = registered.json()[u"secret"_qs].toString().toLatin1();
-    const Reply reply = send(&m_alice, "POST", u"/rest.php/oauth2/client/"_qs + key + u"/reset_secret"_qs,
-                             "reason=leaked");
+    const Reply reply
+        = send(&m_alice, "POST", u"/rest.php/oauth2/client/"_qs + key + u"/reset_secret"_qs, "reason=leaked");
     QCOMPARE(reply.status, 200);
     const QJsonObject json = reply.json();
     QCOMPARE(sortedKeys(json), (QStringList {u"client_key"_qs, u"name"_qs, u"secret"_qs}));
@@ -551,14 +568,16 @@ void TestClientApi::resetSecret()
 
 void TestClientApi::resetSecretOwnerOnlyReplacesTheToken()
 {
-    const Reply registered = registerForm(
-        &m_alice, u"name=Owner+reset&description=Mine&email=alice%40demo.invalid&is_confidential=1"
-                  "&owner_only=1&grant_types=client_credentials&scopes=basic"_qs);
+    const Reply registered
+        = registerForm(&m_alice,
+                       u"name=Owner+reset&description=Mine&email=alice%40demo.invalid&is_confidential=1"
+                       "&owner_only=1&grant_types=client_credentials&scopes=basic"_qs);
     QCOMPARE(registered.status, 200);
     const QString key = registered.json()[u"client_key"_qs].toString();
     const auto oldToken = jose::Jwt::decode(registered.json()[u"access_token"_qs].toString().toLatin1());
     QVERIFY(oldToken.ok());
-    const Reply reply = send(&m_alice, "POST", u"/rest.php/oauth2/client/"_qs + key + u"/reset_secret"_qs, "");
+    const Reply reply
+        = send(&m_alice, "POST", u"/rest.php/oauth2/client/"_qs + key + u"/reset_secret"_qs, "");
     QCOMPARE(reply.status, 200);
     const auto newToken = jose::Jwt::decode(reply.json()[u"access_token"_qs].toString().toLatin1());
     QVERIFY(newToken.ok());
@@ -575,10 +594,12 @@ void TestClientApi::resetSecretRefused_data()
     QTest::addColumn<QString>("errorKey");
     QTest::newRow("unknown key") << u"alice"_qs << u"0123456789abcdef0123456789abcdef"_qs << 400
                                  << u"mwoauth-invalid-consumer-key"_qs;
-    QTest::newRow("not a key at all") << u"alice"_qs << u"nonsense"_qs << 400 << u"mwoauth-invalid-consumer-key"_qs;
-    QTest::newRow("someone else's client") << u"frank"_qs << u"alice"_qs << 400 << u"mwoauth-consumer-user-mismatch"_qs;
-    QTest::newRow("suppressed client") << u"alice"_qs << u"suppressed"_qs << 401
-                                       << u"mwoauth-consumer-deleted-error"_qs;
+    QTest::newRow("not a key at all")
+        << u"alice"_qs << u"nonsense"_qs << 400 << u"mwoauth-invalid-consumer-key"_qs;
+    QTest::newRow("someone else's client")
+        << u"frank"_qs << u"alice"_qs << 400 << u"mwoauth-consumer-user-mismatch"_qs;
+    QTest::newRow("suppressed client")
+        << u"alice"_qs << u"suppressed"_qs << 401 << u"mwoauth-consumer-deleted-error"_qs;
 }
 
 void TestClientApi::resetSecretRefused()
@@ -593,14 +614,16 @@ void TestClientApi::resetSecretRefused()
         key = registered.json()[u"client_key"_qs].toString();
         if (QTest::currentDataTag() == QByteArray("suppressed client")) {
             QSqlQuery query(m_provider->database()->database());
-            QVERIFY(query.prepare(u"UPDATE oauth_registered_consumer SET oarc_deleted = 1 WHERE oarc_consumer_key = ?"_qs));
+            QVERIFY(query.prepare(
+                u"UPDATE oauth_registered_consumer SET oarc_deleted = 1 WHERE oarc_consumer_key = ?"_qs));
             query.addBindValue(key);
             QVERIFY(query.exec());
         }
     }
     const auto before = m_provider->clients()->findByKey(key);
     Browser *browser = who == u"frank" ? &m_frank : &m_alice;
-    const Reply reply = send(browser, "POST", u"/rest.php/oauth2/client/"_qs + key + u"/reset_secret"_qs, "reason=x");
+    const Reply reply
+        = send(browser, "POST", u"/rest.php/oauth2/client/"_qs + key + u"/reset_secret"_qs, "reason=x");
     QCOMPARE(reply.status, status);
     QCOMPARE(reply.json()[u"errorKey"_qs].toString(), errorKey);
     QVERIFY(!reply.json()[u"messageTranslations"_qs][u"en"_qs].toString().isEmpty());
@@ -622,14 +645,14 @@ void TestClientApi::methodsAndPaths_data()
                                 << QByteArray("GET, POST") << u"rest-wrong-method"_qs;
     QTest::newRow("DELETE client") << QByteArray("DELETE") << u"/rest.php/oauth2/client"_qs << 405
                                    << QByteArray("GET, POST") << u"rest-wrong-method"_qs;
-    QTest::newRow("GET reset_secret") << QByteArray("GET") << reset << 405 << QByteArray("POST")
-                                      << u"rest-wrong-method"_qs;
-    QTest::newRow("a key without an action") << QByteArray("POST")
-                                             << u"/rest.php/oauth2/client/0123456789abcdef0123456789abcdef"_qs << 404
-                                             << QByteArray() << u"rest-no-match"_qs;
+    QTest::newRow("GET reset_secret")
+        << QByteArray("GET") << reset << 405 << QByteArray("POST") << u"rest-wrong-method"_qs;
+    QTest::newRow("a key without an action")
+        << QByteArray("POST") << u"/rest.php/oauth2/client/0123456789abcdef0123456789abcdef"_qs << 404
+        << QByteArray() << u"rest-no-match"_qs;
     QTest::newRow("another action") << QByteArray("POST")
-                                    << u"/rest.php/oauth2/client/0123456789abcdef0123456789abcdef/delete"_qs << 404
-                                    << QByteArray() << u"rest-no-match"_qs;
+                                    << u"/rest.php/oauth2/client/0123456789abcdef0123456789abcdef/delete"_qs
+                                    << 404 << QByteArray() << u"rest-no-match"_qs;
     QTest::newRow("no key") << QByteArray("POST") << u"/rest.php/oauth2/client//reset_secret"_qs << 404
                             << QByteArray() << u"rest-no-match"_qs;
 }
@@ -641,7 +664,8 @@ void TestClientApi::methodsAndPaths()
     QFETCH(int, status);
     QFETCH(QByteArray, allow);
     QFETCH(QString, errorKey);
-    const Reply reply = send(&m_alice, method, path, method == "POST" ? QByteArray("reason=x") : QByteArray());
+    const Reply reply
+        = send(&m_alice, method, path, method == "POST" ? QByteArray("reason=x") : QByteArray());
     QCOMPARE(reply.status, status);
     QCOMPARE(reply.header("Allow"), allow);
     QCOMPARE(reply.json()[u"errorKey"_qs].toString(), errorKey);
@@ -651,9 +675,10 @@ void TestClientApi::methodsAndPaths()
 void TestClientApi::bearerToken()
 {
     // An owner-only client with oauthmanageownclient: its token manages Alice's clients.
-    const Reply manager = registerForm(
-        &m_alice, u"name=Manager&description=Manages&email=alice%40demo.invalid&is_confidential=1"
-                  "&owner_only=1&grant_types=client_credentials&scopes=oauthmanageownclient"_qs);
+    const Reply manager
+        = registerForm(&m_alice,
+                       u"name=Manager&description=Manages&email=alice%40demo.invalid&is_confidential=1"
+                       "&owner_only=1&grant_types=client_credentials&scopes=oauthmanageownclient"_qs);
     QCOMPARE(manager.status, 200);
     const QByteArray token = manager.json()[u"access_token"_qs].toString().toLatin1();
     const Reply list = send(nullptr, "GET", u"/rest.php/oauth2/client?limit=100"_qs, {}, {},
@@ -664,25 +689,30 @@ void TestClientApi::bearerToken()
     for (const QJsonValue &c : clients)
         found = found || c[u"client_key"_qs].toString() == manager.json()[u"client_key"_qs].toString();
     QVERIFY(found);
-    const Reply made = send(nullptr, "POST", u"/rest.php/oauth2/client"_qs, aliceForm(u"Via bearer"_qs).toUtf8(),
-                            "application/x-www-form-urlencoded", {{"Authorization", "Bearer " + token}});
+    const Reply made
+        = send(nullptr, "POST", u"/rest.php/oauth2/client"_qs, aliceForm(u"Via bearer"_qs).toUtf8(),
+               "application/x-www-form-urlencoded", {{"Authorization", "Bearer " + token}});
     QCOMPARE(made.status, 200);
-    QCOMPARE(m_provider->clients()->findByKey(made.json()[u"client_key"_qs].toString())->userId, userId(u"Alice"_qs));
+    QCOMPARE(m_provider->clients()->findByKey(made.json()[u"client_key"_qs].toString())->userId,
+             userId(u"Alice"_qs));
 
     // Without the grant: refused, even with a valid cookie session alongside.
-    const Reply plain = registerForm(
-        &m_alice, u"name=Plain+bot&description=Mine&email=alice%40demo.invalid&is_confidential=1"
-                  "&owner_only=1&grant_types=client_credentials&scopes=editpage"_qs);
+    const Reply plain
+        = registerForm(&m_alice,
+                       u"name=Plain+bot&description=Mine&email=alice%40demo.invalid&is_confidential=1"
+                       "&owner_only=1&grant_types=client_credentials&scopes=editpage"_qs);
     QCOMPARE(plain.status, 200);
-    const Reply denied = send(&m_alice, "GET", u"/rest.php/oauth2/client"_qs, {}, {},
-                              {{"Authorization", "Bearer " + plain.json()[u"access_token"_qs].toString().toLatin1()}});
+    const Reply denied
+        = send(&m_alice, "GET", u"/rest.php/oauth2/client"_qs, {}, {},
+               {{"Authorization", "Bearer " + plain.json()[u"access_token"_qs].toString().toLatin1()}});
     QCOMPARE(denied.status, 403);
     QCOMPARE(denied.json()[u"errorKey"_qs].toString(), u"rest-permission-denied"_qs);
 
     // A token that does not verify.
     QByteArray forged = token;
     forged[forged.size() - 2] = forged.at(forged.size() - 2) == 'A' ? 'B' : 'A';
-    const Reply bad = send(&m_alice, "GET", u"/rest.php/oauth2/client"_qs, {}, {}, {{"Authorization", "Bearer " + forged}});
+    const Reply bad = send(&m_alice, "GET", u"/rest.php/oauth2/client"_qs, {}, {},
+                           {{"Authorization", "Bearer " + forged}});
     QCOMPARE(bad.status, 401);
     QVERIFY(!bad.body.contains("clients"));
 }

@@ -70,32 +70,38 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_tokenApi->install(*m_server); // rest.php/oauth2/access_token
     m_oauthCache = std::make_unique<OAuthCache>(*m_database, m_clock);
     m_acceptances = std::make_unique<AcceptanceStore>(*m_database, m_clock, m_random);
-    m_codes = std::make_unique<AuthorizationCodes>(*m_oauthCache, *m_secret, m_clock, m_random, m_settings.oauth2);
-    m_refreshTokens = std::make_unique<RefreshTokens>(*m_oauthCache, *m_accessTokens, *m_secret, m_clock, m_random,
-                                                      m_settings.oauth2);
-    m_tokenApi->setCodeGrants(*m_codes, *m_refreshTokens, m_settings.oauth2); // authorization_code, refresh_token
+    m_codes = std::make_unique<AuthorizationCodes>(*m_oauthCache, *m_secret, m_clock, m_random,
+                                                   m_settings.oauth2);
+    m_refreshTokens = std::make_unique<RefreshTokens>(*m_oauthCache, *m_accessTokens, *m_secret, m_clock,
+                                                      m_random, m_settings.oauth2);
+    m_tokenApi->setCodeGrants(*m_codes, *m_refreshTokens,
+                              m_settings.oauth2); // authorization_code, refresh_token
     m_idTokens = std::make_unique<IdTokens>(*m_users, m_clock, issuer.toString());
     m_tokenApi->setIdTokens(*m_idTokens); // scope openid -> id_token
     m_authorizeApi = std::make_unique<AuthorizeApi>(*m_clients, *m_acceptances, *m_codes, m_clock);
     m_authorizeApi->install(*m_server); // rest.php/oauth2/authorize
     m_approvePage = std::make_unique<pages::ApprovePage>(*m_clients, *m_acceptances, m_clock, m_random);
     m_approvePage->install(*m_server); // Special:OAuth/approve, Special:OAuth/rest_redirect
-    m_discoveryApi = std::make_unique<DiscoveryApi>(*m_keys);
+    m_discoveryApi = std::make_unique<DiscoveryApi>(*m_keys, m_settings.oauth2.dynamicRegistration);
     m_discoveryApi->install(*m_server); // /.well-known/oauth-authorization-server
     m_clientApi = std::make_unique<ClientApi>(*m_clients, *m_users, *m_keys, *m_accessTokens, m_clock);
     m_clientApi->install(*m_server); // rest.php/oauth2/client, .../client/{key}/reset_secret
     m_registrationApi = std::make_unique<DynamicRegistrationApi>(
-        *m_clients, *m_users, m_clock, DynamicRegistrationApi::Settings {m_settings.oauth2.dynamicRegistration});
+        *m_clients, *m_users, m_clock,
+        DynamicRegistrationApi::Settings {m_settings.oauth2.dynamicRegistration});
     m_registrationApi->install(*m_server); // rest.php/oauth2/register (RFC 7591; 404 unless enabled)
-    m_bearerTokens = std::make_unique<BearerTokens>(*m_database, *m_keys, *m_clients, m_clock, issuer.toString());
-    m_clientApi->setBearerAuthenticator(ClientApi::bearerAuthenticator(*m_bearerTokens)); // oauthmanageownclient
+    m_bearerTokens
+        = std::make_unique<BearerTokens>(*m_database, *m_keys, *m_clients, m_clock, issuer.toString());
+    m_clientApi->setBearerAuthenticator(
+        ClientApi::bearerAuthenticator(*m_bearerTokens)); // oauthmanageownclient
     m_server->setApiAuthenticator( // api.php with Authorization: Bearer
         [this](ApiRequest &request) { return m_bearerTokens->apiAuthentication(request, *m_users); });
     m_resourceApi = std::make_unique<ResourceApi>(*m_bearerTokens, *m_users, *m_clients);
     m_resourceApi->install(*m_server); // rest.php/oauth2/resource/{profile,scopes}
     m_userInfoApi = std::make_unique<UserInfoApi>(*m_bearerTokens, *m_users, issuer.toString());
     m_userInfoApi->install(*m_server); // rest.php/oauth2/userinfo
-    m_revocationApi = std::make_unique<RevocationApi>(*m_clients, *m_bearerTokens, *m_accessTokens, m_refreshTokens.get());
+    m_revocationApi = std::make_unique<RevocationApi>(*m_clients, *m_bearerTokens, *m_accessTokens,
+                                                      m_refreshTokens.get());
     m_revocationApi->install(*m_server); // rest.php/oauth2/revoke
     m_introspectionApi = std::make_unique<IntrospectionApi>(*m_clients, *m_bearerTokens, *m_users);
     m_introspectionApi->install(*m_server); // rest.php/oauth2/introspect

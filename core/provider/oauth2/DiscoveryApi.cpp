@@ -1,5 +1,6 @@
 #include "DiscoveryApi.h"
 
+#include "DynamicRegistrationApi.h"
 #include "IntrospectionApi.h"
 #include "OidcClaims.h"
 #include "RevocationApi.h"
@@ -27,8 +28,9 @@ QJsonArray strings(std::initializer_list<const char *> values)
 
 } // namespace
 
-DiscoveryApi::DiscoveryApi(SigningKeyStore &keys)
+DiscoveryApi::DiscoveryApi(SigningKeyStore &keys, bool dynamicRegistration)
     : m_keys(keys)
+    , m_dynamicRegistration(dynamicRegistration)
 { }
 
 void DiscoveryApi::install(ProviderServer &server)
@@ -58,7 +60,7 @@ QJsonObject DiscoveryApi::metadata(const QUrl &baseUrl, const QString &scriptPat
     scopes.append(OidcClaims::scopes());
     const QJsonArray authMethods = strings({"client_secret_basic", "client_secret_post", "none"});
     const QJsonArray algs = QJsonArray::fromStringList(algorithms);
-    return QJsonObject {
+    QJsonObject document {
         {QStringLiteral("issuer"), base},
         {QStringLiteral("authorization_endpoint"), QString(rest + kAuthorizeRoute)},
         {QStringLiteral("token_endpoint"), QString(rest + QString::fromLatin1(TokenApi::Route))},
@@ -85,6 +87,10 @@ QJsonObject DiscoveryApi::metadata(const QUrl &baseUrl, const QString &scriptPat
         {QStringLiteral("request_uri_parameter_supported"), false},
         {QStringLiteral("x-mwauth-access-token-signing-alg-values"), algs},
     };
+    if (m_dynamicRegistration)
+        document.insert(QStringLiteral("registration_endpoint"),
+                        QString(rest + QString::fromLatin1(DynamicRegistrationApi::Route)));
+    return document;
 }
 
 RestResponse DiscoveryApi::document(const RestRequest &request)

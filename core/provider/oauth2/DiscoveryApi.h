@@ -14,7 +14,8 @@ namespace mwauth::provider {
 // publishes none. It names the endpoints that answer: authorize (authorization code with
 // PKCE S256/plain, response_mode query only, OIDC prompt values), token (authorization_code,
 // refresh_token, client_credentials; client_secret_basic, client_secret_post, none), JWKS,
-// userinfo, revocation (RFC 7009) and introspection (RFC 7662); the scopes (MediaWiki's
+// userinfo, revocation (RFC 7009) and introspection (RFC 7662), registration (RFC 7591)
+// only when it is enabled; the scopes (MediaWiki's
 // grants, mwoauth-authonly[private], and openid/profile/email/groups), the OIDC claims,
 // public subjects, the signing algorithms of the current and next keys (id_tokens and
 // access tokens), and that request objects are not supported.
@@ -25,8 +26,9 @@ public:
     static constexpr const char *WellKnownName = "oauth-authorization-server";
     static constexpr const char *OpenIdWellKnownName = "openid-configuration";
 
-    // `keys` must outlive the DiscoveryApi.
-    explicit DiscoveryApi(SigningKeyStore &keys);
+    // `keys` must outlive the DiscoveryApi. `dynamicRegistration`: RFC 7591 registration
+    // answers (OAuth2Options::dynamicRegistration), so registration_endpoint is named.
+    explicit DiscoveryApi(SigningKeyStore &keys, bool dynamicRegistration = false);
 
     void install(ProviderServer &server);
     // The metadata for a server at `baseUrl` with `scriptPath` ("/w" or "").
@@ -35,6 +37,7 @@ public:
 
 private:
     SigningKeyStore &m_keys;
+    bool m_dynamicRegistration = false;
 };
 
 } // namespace mwauth::provider

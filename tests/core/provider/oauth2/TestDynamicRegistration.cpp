@@ -29,6 +29,7 @@ private Q_SLOTS:
     void refused_data();
     void refused();
     void registeredClientGetsAToken();
+    void discoveryNamesItWhenEnabled();
 
 private:
     Reply post(LocalProvider &provider, const QByteArray &body, const QByteArray &type = "application/json");
@@ -69,14 +70,16 @@ Reply TestDynamicRegistration::post(LocalProvider &provider, const QByteArray &b
 
 void TestDynamicRegistration::offByDefault()
 {
-    const Reply reply = post(*m_disabled, R"({"redirect_uris":["https://app.example/cb"],"client_name":"Off"})");
+    const Reply reply
+        = post(*m_disabled, R"({"redirect_uris":["https://app.example/cb"],"client_name":"Off"})");
     QCOMPARE(reply.status, 404);
     // The same answer as a path nothing handles.
-    const Reply unknown = m_http->send("POST", QUrl(m_disabled->restUrl().toString() + u"/oauth2/nothing"), "x");
+    const Reply unknown
+        = m_http->send("POST", QUrl(m_disabled->restUrl().toString() + u"/oauth2/nothing"), "x");
     QCOMPARE(unknown.status, 404);
     QCOMPARE(reply.json()[u"messageTranslations"_qs][u"en"_qs].toString(),
              unknown.json()[u"messageTranslations"_qs][u"en"_qs].toString().replace(u"/oauth2/nothing"_qs,
-                                                                                   u"/oauth2/register"_qs));
+                                                                                    u"/oauth2/register"_qs));
     QCOMPARE(m_disabled->clients()->listAll()->size(), m_disabled->demoClients().size());
 }
 
@@ -89,15 +92,16 @@ void TestDynamicRegistration::registers_data()
     QTest::newRow("defaults: confidential, code, basic")
         << QByteArray(R"({"redirect_uris":["https://app.example/cb"],"client_name":"Defaults"})") << true
         << QStringList {u"authorization_code"_qs} << QStringList {u"basic"_qs};
-    QTest::newRow("public PKCE app")
-        << QByteArray(R"({"redirect_uris":["http://127.0.0.1:8766/cb"],"client_name":"Native",)"
-                      R"("token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"],)"
-                      R"("scope":"editpage"})")
-        << false << QStringList {u"authorization_code"_qs, u"refresh_token"_qs}
-        << QStringList {u"basic"_qs, u"editpage"_qs};
+    QTest::newRow("public PKCE app") << QByteArray(
+        R"({"redirect_uris":["http://127.0.0.1:8766/cb"],"client_name":"Native",)"
+        R"("token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"],)"
+        R"("scope":"editpage"})") << false
+                                     << QStringList {u"authorization_code"_qs, u"refresh_token"_qs}
+                                     << QStringList {u"basic"_qs, u"editpage"_qs};
     QTest::newRow("client_secret_post machine")
-        << QByteArray(R"({"redirect_uris":["https://bot.example/cb"],"client_name":"Bot",)"
-                      R"("token_endpoint_auth_method":"client_secret_post","grant_types":["client_credentials"]})")
+        << QByteArray(
+               R"({"redirect_uris":["https://bot.example/cb"],"client_name":"Bot",)"
+               R"("token_endpoint_auth_method":"client_secret_post","grant_types":["client_credentials"]})")
         << true << QStringList {u"client_credentials"_qs} << QStringList {u"basic"_qs};
 }
 
@@ -138,38 +142,42 @@ void TestDynamicRegistration::refused_data()
     QTest::addColumn<QByteArray>("type");
     QTest::addColumn<QString>("error");
     const QByteArray json = "application/json";
-    QTest::newRow("no redirect_uris") << QByteArray(R"({"client_name":"X"})") << json << u"invalid_redirect_uri"_qs;
-    QTest::newRow("two redirect_uris")
-        << QByteArray(R"({"client_name":"X","redirect_uris":["https://a.example/cb","https://b.example/cb"]})")
-        << json << u"invalid_redirect_uri"_qs;
-    QTest::newRow("http off loopback") << QByteArray(R"({"client_name":"X","redirect_uris":["http://a.example/cb"]})")
+    QTest::newRow("no redirect_uris")
+        << QByteArray(R"({"client_name":"X"})") << json << u"invalid_redirect_uri"_qs;
+    QTest::newRow("two redirect_uris") << QByteArray(
+        R"({"client_name":"X","redirect_uris":["https://a.example/cb","https://b.example/cb"]})")
                                        << json << u"invalid_redirect_uri"_qs;
-    QTest::newRow("javascript: URI") << QByteArray(R"({"client_name":"X","redirect_uris":["javascript:void"]})")
+    QTest::newRow("http off loopback")
+        << QByteArray(R"({"client_name":"X","redirect_uris":["http://a.example/cb"]})") << json
+        << u"invalid_redirect_uri"_qs;
+    QTest::newRow("javascript: URI") << QByteArray(
+        R"({"client_name":"X","redirect_uris":["javascript:void"]})")
                                      << json << u"invalid_redirect_uri"_qs;
     QTest::newRow("redirect_uris not an array")
         << QByteArray(R"({"client_name":"X","redirect_uris":"https://a.example/cb"})") << json
         << u"invalid_redirect_uri"_qs;
     QTest::newRow("no client_name") << QByteArray(R"({"redirect_uris":["https://a.example/cb"]})") << json
                                     << u"invalid_client_metadata"_qs;
-    QTest::newRow("unknown grant type")
-        << QByteArray(R"({"client_name":"X","redirect_uris":["https://a.example/cb"],"grant_types":["password"]})")
-        << json << u"invalid_client_metadata"_qs;
-    QTest::newRow("implicit response type")
-        << QByteArray(R"({"client_name":"X","redirect_uris":["https://a.example/cb"],"response_types":["token"]})")
-        << json << u"invalid_client_metadata"_qs;
+    QTest::newRow("unknown grant type") << QByteArray(
+        R"({"client_name":"X","redirect_uris":["https://a.example/cb"],"grant_types":["password"]})")
+                                        << json << u"invalid_client_metadata"_qs;
+    QTest::newRow("implicit response type") << QByteArray(
+        R"({"client_name":"X","redirect_uris":["https://a.example/cb"],"response_types":["token"]})")
+                                            << json << u"invalid_client_metadata"_qs;
     QTest::newRow("unknown auth method")
         << QByteArray(R"({"client_name":"X","redirect_uris":["https://a.example/cb"],)"
                       R"("token_endpoint_auth_method":"private_key_jwt"})")
         << json << u"invalid_client_metadata"_qs;
-    QTest::newRow("unknown scope")
-        << QByteArray(R"({"client_name":"X","redirect_uris":["https://a.example/cb"],"scope":"basic root"})") << json
-        << u"invalid_client_metadata"_qs;
+    QTest::newRow("unknown scope") << QByteArray(
+        R"({"client_name":"X","redirect_uris":["https://a.example/cb"],"scope":"basic root"})")
+                                   << json << u"invalid_client_metadata"_qs;
     QTest::newRow("public client with client_credentials")
         << QByteArray(R"({"client_name":"X","redirect_uris":["https://a.example/cb"],)"
                       R"("token_endpoint_auth_method":"none","grant_types":["client_credentials"]})")
         << json << u"invalid_client_metadata"_qs;
     QTest::newRow("a form body") << QByteArray("client_name=X&redirect_uris=https%3A%2F%2Fa.example%2Fcb")
-                                 << QByteArray("application/x-www-form-urlencoded") << u"invalid_client_metadata"_qs;
+                                 << QByteArray("application/x-www-form-urlencoded")
+                                 << u"invalid_client_metadata"_qs;
     QTest::newRow("not JSON") << QByteArray("{") << json << u"invalid_client_metadata"_qs;
 }
 
@@ -188,16 +196,33 @@ void TestDynamicRegistration::refused()
 
 void TestDynamicRegistration::registeredClientGetsAToken()
 {
-    const Reply registered = post(*m_enabled, R"({"redirect_uris":["https://m.example/cb"],"client_name":"Machine",)"
-                                              R"("grant_types":["client_credentials"],"scope":"editpage"})");
+    const Reply registered = post(*m_enabled,
+                                  R"({"redirect_uris":["https://m.example/cb"],"client_name":"Machine",)"
+                                  R"("grant_types":["client_credentials"],"scope":"editpage"})");
     QCOMPARE(registered.status, 201);
     const QByteArray body = "grant_type=client_credentials&client_id="
         + registered.json()[u"client_id"_qs].toString().toLatin1()
         + "&client_secret=" + registered.json()[u"client_secret"_qs].toString().toLatin1();
-    const Reply token = m_http->send("POST", QUrl(m_enabled->restUrl().toString() + u"/oauth2/access_token"), body);
+    const Reply token
+        = m_http->send("POST", QUrl(m_enabled->restUrl().toString() + u"/oauth2/access_token"), body);
     QCOMPARE(token.status, 200);
     QCOMPARE(token.json()[u"token_type"_qs].toString(), u"Bearer"_qs);
 }
 
+// registration_endpoint is advertised exactly when the route answers.
+void TestDynamicRegistration::discoveryNamesItWhenEnabled()
+{
+    for (LocalProvider *provider : {m_disabled.get(), m_enabled.get()}) {
+        const Reply reply = m_http->send(
+            "GET", QUrl(provider->baseUrl().toString() + u"/.well-known/openid-configuration"_qs));
+        QCOMPARE(reply.status, 200);
+        const QJsonObject metadata = reply.json();
+        const bool enabled = provider == m_enabled.get();
+        QCOMPARE(metadata.contains(u"registration_endpoint"_qs), enabled);
+        if (enabled)
+            QCOMPARE(metadata[u"registration_endpoint"_qs].toString(),
+                     provider->restUrl().toString() + u"/oauth2/register"_qs);
+    }
+}
 QTEST_GUILESS_MAIN(TestDynamicRegistration)
 #include "TestDynamicRegistration.moc"

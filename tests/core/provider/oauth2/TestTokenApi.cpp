@@ -297,10 +297,16 @@ void TestTokenApi::discoveryNamesWhatWorks()
     QCOMPARE(reply.status, 200);
     const QJsonObject metadata = reply.json();
     QCOMPARE(metadata[u"issuer"].toString(), m_provider->issuer().toString());
-    QCOMPARE(metadata[u"grant_types_supported"].toArray(), QJsonArray {QStringLiteral("client_credentials")});
+    QCOMPARE(metadata[u"grant_types_supported"].toArray(),
+             (QJsonArray {QStringLiteral("authorization_code"), QStringLiteral("refresh_token"),
+                          QStringLiteral("client_credentials")}));
     QVERIFY(metadata[u"scopes_supported"].toArray().contains(QStringLiteral("editpage")));
     QVERIFY(metadata[u"scopes_supported"].toArray().contains(QStringLiteral("mwoauth-authonly")));
-    QVERIFY(!metadata.contains(u"authorization_endpoint")); // not until it exists
+    // The authorization endpoint answers (without parameters: MediaWiki's HTML error page).
+    const Reply authorize = m_http->send("GET", QUrl(metadata[u"authorization_endpoint"].toString()));
+    QCOMPARE(authorize.status, 200);
+    QVERIFY(authorize.body.contains("Application Connection Error"));
+    QVERIFY(!metadata.contains(u"registration_endpoint")); // dynamic registration is off by default
     const QUrl tokenEndpoint(metadata[u"token_endpoint"].toString());
     const Reply issued = m_http->send("POST", tokenEndpoint,
                                       "grant_type=client_credentials&client_id=" + m_machine.id.toLatin1()

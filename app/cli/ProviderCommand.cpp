@@ -222,6 +222,25 @@ int ProviderCommand::serve(CommandContext &context, const QStringList &arguments
     cl.addOption({u"json"_s,
                   u"Print one line of JSON first: {\"base\", \"api\", \"rest\", \"index\", \"issuer\", "
                   "\"users\", \"clients\"}."_s});
+    cl.addOption({u"workers"_s,
+                  u"Serving threads on the one port (SO_REUSEPORT). Default: one per core for a database "
+                  "file or PostgreSQL, 1 for \":memory:\" (which allows no more)."_s,
+                  u"n"_s});
+    cl.addOption({u"alg"_s,
+                  u"The signing algorithm of the first keys of a new database: RS256 (default), ES256 or "
+                  "EdDSA. Existing keys keep theirs (see 'provider keys generate' and 'rotate')."_s,
+                  u"alg"_s});
+    cl.addOption({u"refresh-grace"_s,
+                  u"Seconds a rotated refresh token still works (a client retrying a lost answer). "
+                  "Default 0, as MediaWiki 1.39."_s,
+                  u"seconds"_s});
+    cl.addOption({u"refresh-lifetime"_s,
+                  u"Lifetime of refresh tokens in seconds. Default 2592000 (30 days)."_s, u"seconds"_s});
+    cl.addOption({u"token-lifetime"_s, u"Lifetime of access tokens and id_tokens in seconds. Default 3600."_s,
+                  u"seconds"_s});
+    cl.addOption({u"dynamic-registration"_s,
+                  u"Answer RFC 7591 client registration at rest.php/oauth2/register (new clients wait for "
+                  "an admin's approval)."_s});
     cl.setNotes(u"Demo accounts (fixed, for demos only):\n"
                 "  Alice  Alice-pass-demo  password only\n"
                 "  Bob    Bob-pass-demo    TOTP BOBBOBDEMOTOTPSECRETBOBBOBDEMO22\n"
@@ -249,6 +268,22 @@ int ProviderCommand::serve(CommandContext &context, const QStringList &arguments
                 + u" must start with '/' (for example /w), or be empty for a wiki at the root."_s);
     }
     options.demo = cl.isSet(u"demo"_s);
+    if (!cl.readInteger(u"workers"_s, options.workers, 0, 64))
+        return ExitUsage;
+    if (cl.isSet(u"alg"_s)) {
+        const Result<jose::JwsAlgorithm> alg = jose::algorithmFromName(cl.value(u"alg"_s));
+        if (!alg || !provider::SigningKeyStore::checkSupported(*alg))
+            return cl.usageError(u"--alg %1 is not offered; use one of %2."_s.arg(
+                quoted(cl.value(u"alg"_s)),
+                provider::SigningKeyStore::supportedAlgorithmNames().join(u", "_s)));
+        options.signingAlgorithm = *alg;
+    }
+    constexpr double kYear = 365.0 * 24 * 3600;
+    if (!cl.readNumber(u"refresh-grace"_s, options.oauth2.refreshGraceSeconds, 0, 24 * 3600)
+        || !cl.readNumber(u"refresh-lifetime"_s, options.oauth2.refreshTokenLifetime, 1, 10 * kYear)
+        || !cl.readNumber(u"token-lifetime"_s, options.oauth2.accessTokenLifetime, 1, kYear))
+        return ExitUsage;
+    options.oauth2.dynamicRegistration = cl.isSet(u"dynamic-registration"_s);
     const Result<QString> database = databaseLocation(cl, options.demo);
     if (!database)
         return cl.fail(ExitInputError, database.error());

@@ -34,6 +34,7 @@ private slots:
     void serveTextWithScriptPath();
     void badOptions_data();
     void badOptions();
+    void serveOAuthOptions();
     void userAddAndList();
 
 private:
@@ -191,6 +192,15 @@ void TestCliProvider::badOptions_data()
     QTest::newRow("unwritable db") << QStringList {u"--db"_s,
                                                    QStringLiteral(MWAUTH_CLI_PATH) + u"/provider.sqlite"_s}
                                    << 3 << u"could not be created"_s;
+    QTest::newRow("workers on :memory:")
+        << QStringList {u"--db"_s, u":memory:"_s, u"--workers"_s, u"2"_s} << 3 << u"in-memory database"_s;
+    QTest::newRow("workers negative") << QStringList {u"--workers"_s, u"-1"_s} << 2 << u"--workers"_s;
+    QTest::newRow("alg HS256") << QStringList {u"--alg"_s, u"HS256"_s} << 2 << u"not offered"_s;
+    QTest::newRow("alg none") << QStringList {u"--alg"_s, u"none"_s} << 2 << u"not offered"_s;
+    QTest::newRow("refresh grace negative")
+        << QStringList {u"--refresh-grace"_s, u"-5"_s} << 2 << u"--refresh-grace"_s;
+    QTest::newRow("token lifetime zero")
+        << QStringList {u"--token-lifetime"_s, u"0"_s} << 2 << u"--token-lifetime"_s;
     QTest::newRow("bad postgres url")
         << QStringList {u"--db"_s, u"postgresql://"_s} << 3 << u"could not start"_s;
 }
@@ -202,6 +212,36 @@ void TestCliProvider::badOptions()
     QFETCH(QString, needle);
     const CliRun run = runCli(QStringList {u"provider"_s, u"serve"_s} + arguments);
     CLI_VERIFY_ERROR(run, code, needle);
+}
+
+// The OAuth options reach the provider: ES256 first keys, two serving threads on a database
+// file, RFC 7591 registration advertised and answering.
+void TestCliProvider::serveOAuthOptions()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess process;
+    const QByteArray line = startServe(process,
+                                       {u"--json"_s, u"--db"_s, dir.filePath(u"p.sqlite"_s), u"--alg"_s,
+                                        u"ES256"_s, u"--workers"_s, u"2"_s, u"--dynamic-registration"_s});
+    QVERIFY2(!line.isEmpty(), process.readAllStandardError().constData());
+    const QJsonObject json = QJsonDocument::fromJson(line).object();
+    const QString base = json.value(u"base"_s).toString();
+    const QString rest = json.value(u"rest"_s).toString();
+    QVERIFY2(!base.isEmpty(), line.constData());
+
+    const QJsonObject metadata = getJson(QUrl(base + u"/.well-known/openid-configuration"_s), nullptr);
+    QCOMPARE(metadata.value(u"registration_endpoint"_s).toString(), rest + u"/oauth2/register"_s);
+    QCOMPARE(metadata.value(u"id_token_signing_alg_values_supported"_s).toArray(), QJsonArray {u"ES256"_s});
+    const QJsonArray keys = getJson(QUrl(rest + u"/oauth2/jwks"_s), nullptr).value(u"keys"_s).toArray();
+    QVERIFY(!keys.isEmpty());
+    for (const QJsonValue &key : keys)
+        QCOMPARE(key.toObject().value(u"kty"_s).toString(), u"EC"_s);
+
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.terminate();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(process.exitCode(), 0);
 }
 
 void TestCliProvider::userAddAndList()

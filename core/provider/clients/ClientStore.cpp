@@ -323,16 +323,18 @@ Result<IssuedClientCredentials> ClientStore::insertClient(const ClientRegistrati
 Result<QList<OAuthClient>> ClientStore::select(const QString &where, const QVariantList &values,
                                                const QString &order) const
 {
-    QSqlQuery query(m_db.database());
-    if (!ProviderDatabase::run(query,
-                               QStringLiteral("SELECT ") + clientColumns
-                                   + QStringLiteral(" FROM oauth_registered_consumer") + where + order,
-                               values))
+    // Prepared once per connection (the token endpoint reads a client per request); the
+    // statement is finished when `statement` goes, so no read snapshot outlives this call.
+    ProviderDatabase::Statement statement
+        = m_db.exec(QStringLiteral("SELECT ") + clientColumns
+                        + QStringLiteral(" FROM oauth_registered_consumer") + where + order,
+                    values);
+    if (!statement.ok())
         return ProviderDatabase::sqlError(QStringLiteral("The OAuth clients could not be read."),
-                                          query.lastError());
+                                          statement.lastError());
     QList<OAuthClient> clients;
-    while (query.next())
-        clients << clientFromRow(query);
+    while (statement.query().next())
+        clients << clientFromRow(statement.query());
     return clients;
 }
 

@@ -121,8 +121,70 @@ ProviderDatabase::ProviderDatabase(QSqlDatabase db, QString connectionName, SqlD
     , m_dialect(dialect)
 { }
 
+struct ProviderDatabase::CachedStatement
+{
+    std::unique_ptr<QSqlQuery> query; // prepared, forward-only
+    bool busy = false; // lent to a live Statement
+};
+
+ProviderDatabase::Statement::Statement(CachedStatement *cached, std::unique_ptr<QSqlQuery> owned, bool ok)
+    : m_cached(cached)
+    , m_owned(std::move(owned))
+    , m_query(cached ? cached->query.get() : m_owned.get())
+    , m_ok(ok)
+{ }
+
+ProviderDatabase::Statement::~Statement()
+{
+    m_query->finish();
+    if (m_cached)
+        m_cached->busy = false;
+}
+
+ProviderDatabase::Statement ProviderDatabase::exec(const QString &sql, const QVariantList &values)
+{
+    const auto bindAndExec = [&values](QSqlQuery &query) {
+        for (qsizetype i = 0; i < values.size(); ++i)
+            query.bindValue(int(i), values.at(i));
+        return query.exec();
+    };
+    auto found = m_statements.find(sql);
+    if (found == m_statements.end() || found->second->busy) {
+        auto query = std::make_unique<QSqlQuery>(m_db);
+        query->setForwardOnly(true);
+        if (!query->prepare(sql)) // not kept: the error goes to the caller
+            return Statement(nullptr, std::move(query), false);
+        if (found != m_statements.end()) {
+            // Nested use of the same text: a one-off statement, as run() would make.
+            const bool ok = bindAndExec(*query);
+            return Statement(nullptr, std::move(query), ok);
+        }
+        if (m_statements.size() >= MaxCachedStatements)
+            clearStatementCache();
+        auto entry = std::make_unique<CachedStatement>();
+        entry->query = std::move(query);
+        found = m_statements.emplace(sql, std::move(entry)).first;
+    }
+    CachedStatement *cached = found->second.get();
+    cached->busy = true;
+    const bool ok = bindAndExec(*cached->query);
+    return Statement(cached, nullptr, ok);
+}
+
+void ProviderDatabase::clearStatementCache()
+{
+    // A lent entry is kept (its Statement points at it); the idle ones go.
+    for (auto it = m_statements.begin(); it != m_statements.end();) {
+        if (it->second->busy)
+            ++it;
+        else
+            it = m_statements.erase(it);
+    }
+}
+
 ProviderDatabase::~ProviderDatabase()
 {
+    m_statements.clear();
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);

@@ -9,6 +9,8 @@
 #include <QString>
 #include <QVariantList>
 
+#include <cstddef>
+#include <map>
 #include <memory>
 
 namespace mwauth::provider {
@@ -30,7 +32,36 @@ namespace mwauth::provider {
 // that opened it: open one ProviderDatabase per thread.
 class ProviderDatabase
 {
+    struct CachedStatement;
+
 public:
+    // A statement lent by exec(): the executed query, for as long as the object lives.
+    // Its destructor finish()es the query, which resets the statement: SQLite lets go of
+    // the read snapshot and locks an unfinished SELECT keeps, PostgreSQL's result is freed.
+    // So read the rows before it goes out of scope, and do not keep it across requests.
+    class Statement
+    {
+    public:
+        ~Statement();
+        Statement(const Statement &) = delete;
+        Statement &operator=(const Statement &) = delete;
+
+        // Whether the prepare and the exec succeeded; lastError() says why not.
+        bool ok() const { return m_ok; }
+        QSqlQuery &query() { return *m_query; }
+        QSqlError lastError() const { return m_query->lastError(); }
+
+    private:
+        friend class ProviderDatabase;
+        Statement(CachedStatement *cached, std::unique_ptr<QSqlQuery> owned, bool ok);
+
+        CachedStatement *m_cached; // null when the statement is not from the cache
+        std::unique_ptr<QSqlQuery> m_owned;
+        QSqlQuery *m_query;
+        bool m_ok;
+    };
+    friend class Statement;
+
     ~ProviderDatabase();
     ProviderDatabase(const ProviderDatabase &) = delete;
     ProviderDatabase &operator=(const ProviderDatabase &) = delete;
@@ -52,10 +83,26 @@ public:
     // table in SQLite) shows in query.lastError() as such, not as the bind mismatch after it.
     static bool run(QSqlQuery &query, const QString &sql, const QVariantList &values);
 
+    // The same as run() for statements that run again and again (the token endpoint's):
+    // `sql` is prepared once on this connection and kept, keyed by its text, and each call
+    // binds `values` by position and executes it again. The query is forward-only.
+    // While a Statement for some SQL text is alive, exec() of the same text prepares a
+    // statement of its own, so nested use is safe. Use only constant SQL texts (values go
+    // in `values`): each distinct text keeps a prepared statement until the cache holds
+    // MaxCachedStatements; then the idle ones are dropped.
+    Statement exec(const QString &sql, const QVariantList &values);
+
+    static constexpr std::size_t MaxCachedStatements = 64;
+
 private:
     ProviderDatabase(QSqlDatabase db, QString connectionName, SqlDialect dialect);
 
+    void clearStatementCache();
+
     QSqlDatabase m_db;
+    // Declared after m_db so that it goes first; the destructor also empties it before
+    // closing the connection (PostgreSQL's prepared statements are deallocated then).
+    std::map<QString, std::unique_ptr<CachedStatement>> m_statements;
     QString m_connectionName;
     SqlDialect m_dialect;
     int m_schemaVersion = 0;

@@ -66,30 +66,30 @@ Result<IssuedAccessToken> AccessTokens::issue(const jose::Jwk &key, const Access
         return jwt.error();
     token.jwt = *jwt;
 
-    QSqlQuery query(m_db.database());
-    const QString sql
-        = QStringLiteral("INSERT INTO oauth2_access_tokens (oaat_identifier, oaat_expires, "
-                         "oaat_acceptance_id, oaat_revoked, oaat_client_id) VALUES (?, ?, ?, 0, ?)");
+    // Prepared once per connection: every token issued runs it.
     const QVariant client
         = grant.clientRowId > 0 ? QVariant(grant.clientRowId) : QVariant(QMetaType(QMetaType::LongLong));
-    if (!ProviderDatabase::run(query, sql,
-                               {token.jti, mediaWikiTimestamp(token.expiresAt), grant.acceptanceId, client}))
+    const ProviderDatabase::Statement inserted = m_db.exec(
+        QStringLiteral("INSERT INTO oauth2_access_tokens (oaat_identifier, oaat_expires, "
+                       "oaat_acceptance_id, oaat_revoked, oaat_client_id) VALUES (?, ?, ?, 0, ?)"),
+        {token.jti, mediaWikiTimestamp(token.expiresAt), grant.acceptanceId, client});
+    if (!inserted.ok())
         return ProviderDatabase::sqlError(QStringLiteral("The access token could not be recorded."),
-                                          query.lastError());
+                                          inserted.lastError());
     return token;
 }
 
 Result<AccessTokenState> AccessTokens::state(const QString &jti) const
 {
-    QSqlQuery query(m_db.database());
-    if (!ProviderDatabase::run(
-            query, QStringLiteral("SELECT oaat_revoked FROM oauth2_access_tokens WHERE oaat_identifier = ?"),
-            {jti}))
+    // Prepared once per connection: every bearer request checks its token.
+    ProviderDatabase::Statement statement = m_db.exec(
+        QStringLiteral("SELECT oaat_revoked FROM oauth2_access_tokens WHERE oaat_identifier = ?"), {jti});
+    if (!statement.ok())
         return ProviderDatabase::sqlError(QStringLiteral("The access token could not be looked up."),
-                                          query.lastError());
-    if (!query.next())
+                                          statement.lastError());
+    if (!statement.query().next())
         return AccessTokenState::Unknown;
-    return query.value(0).toInt() != 0 ? AccessTokenState::Revoked : AccessTokenState::Active;
+    return statement.query().value(0).toInt() != 0 ? AccessTokenState::Revoked : AccessTokenState::Active;
 }
 
 Result<bool> AccessTokens::revoke(const QString &jti)

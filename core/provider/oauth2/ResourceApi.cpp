@@ -1,24 +1,13 @@
 #include "ResourceApi.h"
 
 #include "OidcClaims.h"
+#include "RestParams.h"
 #include "common/Logging.h"
 #include "provider/login/LoginService.h"
 
 #include <QJsonArray>
 
 namespace mwauth::provider {
-
-namespace {
-
-RestResponse restError(int status, const QString &reason, const QString &message, QJsonObject extra = {})
-{
-    extra.insert(QStringLiteral("messageTranslations"), QJsonObject {{QStringLiteral("en"), message}});
-    extra.insert(QStringLiteral("httpCode"), status);
-    extra.insert(QStringLiteral("httpReason"), reason);
-    return RestResponse::json(extra, status);
-}
-
-} // namespace
 
 ResourceApi::ResourceApi(const BearerTokens &bearer, UserStore &users, ClientStore &clients)
     : m_bearer(bearer)
@@ -35,17 +24,13 @@ void ResourceApi::install(ProviderServer &server)
 RestResponse ResourceApi::resource(const RestRequest &request)
 {
     if (request.method != "GET" && request.method != "HEAD") {
-        RestResponse response
-            = restError(405, QStringLiteral("Method Not Allowed"), QStringLiteral("Method not allowed"));
-        response.addHeader("Allow", "GET");
-        return response;
+        return restWrongMethod(request.method, {QStringLiteral("GET")});
     }
     const QString type = request.routePath.sliced(qsizetype(qstrlen(Route)));
     if (type != u"profile" && type != u"scopes") {
         // MediaWiki's REST parameter validation runs before the handler, so before the token.
         return restError(
-            400, QStringLiteral("Bad Request"),
-            QStringLiteral("Invalid value \"%1\" for path parameter \"type\".").arg(type),
+            400, QString(), QStringLiteral("Invalid value \"%1\" for path parameter \"type\".").arg(type),
             QJsonObject {{QStringLiteral("error"), QStringLiteral("parameter-validation-failed")},
                          {QStringLiteral("name"), QStringLiteral("type")},
                          {QStringLiteral("value"), type},

@@ -2,6 +2,7 @@
 
 #include "AccessTokens.h"
 #include "RefreshTokens.h"
+#include "RestParams.h"
 #include "common/Logging.h"
 
 namespace mwauth::provider {
@@ -46,16 +47,8 @@ std::variant<OAuthClient, OAuth2Error> RevocationApi::authenticateClient(ClientS
 
 std::optional<RestResponse> RevocationApi::checkTokenRequest(const RestRequest &request)
 {
-    if (request.method != "POST") {
-        RestResponse response = RestResponse::json(
-            QJsonObject {{QStringLiteral("messageTranslations"),
-                          QJsonObject {{QStringLiteral("en"), QStringLiteral("Method not allowed")}}},
-                         {QStringLiteral("httpCode"), 405},
-                         {QStringLiteral("httpReason"), QStringLiteral("Method Not Allowed")}},
-            405);
-        response.addHeader("Allow", "POST");
-        return response;
-    }
+    if (request.method != "POST")
+        return restWrongMethod(request.method, {QStringLiteral("POST")});
     if (request.formValue("token").isEmpty())
         return OAuth2Error::invalidRequest(QStringLiteral("token")).response(request);
     return std::nullopt;

@@ -15,6 +15,28 @@ namespace mwauth::provider {
 
 namespace {
 
+// RFC 6749 section 5.1's members of a token response.
+QJsonObject tokenBody(const IssuedAccessToken &token, double lifetime, const QByteArray &refreshToken)
+{
+    QJsonObject body {
+        {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+        {QStringLiteral("expires_in"), qint64(std::llround(lifetime))},
+        {QStringLiteral("access_token"), QString::fromLatin1(token.jwt)},
+    };
+    if (!refreshToken.isEmpty())
+        body.insert(QStringLiteral("refresh_token"), QString::fromLatin1(refreshToken));
+    return body;
+}
+
+// The response for a token body: JSON that no cache keeps (RFC 6749 section 5.1).
+RestResponse tokenJson(const QJsonObject &body)
+{
+    RestResponse response = RestResponse::json(body);
+    response.addHeader("Cache-Control", "no-store");
+    response.addHeader("Pragma", "no-cache");
+    return response;
+}
+
 const QString kClientCredentials = QStringLiteral("client_credentials");
 const QString kAuthorizationCode = QStringLiteral("authorization_code");
 const QString kRefreshToken = QStringLiteral("refresh_token");
@@ -332,7 +354,7 @@ RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient 
         qCWarning(log::providerServer).noquote()
             << "Token family not recorded:" << remembered.error().toString();
     }
-    RestResponse response = tokenResponse(*token, accessGrant.lifetimeSeconds, refresh);
+    QJsonObject body = tokenBody(*token, accessGrant.lifetimeSeconds, refresh);
     if (m_idTokens && grant.scopes.contains(QStringLiteral("openid"))) {
         IdTokenRequest idRequest;
         idRequest.clientId = client.consumerKey;
@@ -348,27 +370,15 @@ RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient 
             return OAuth2Error::serverError(QStringLiteral("the id_token could not be issued"))
                 .response(request);
         }
-        QJsonObject body = QJsonDocument::fromJson(response.body).object();
         body.insert(QStringLiteral("id_token"), QString::fromLatin1(*idToken));
-        response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     }
-    return response;
+    return tokenJson(body); // serialised once, with the id_token
 }
 
 RestResponse TokenApi::tokenResponse(const IssuedAccessToken &token, double lifetime,
                                      const QByteArray &refreshToken)
 {
-    QJsonObject body {
-        {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-        {QStringLiteral("expires_in"), qint64(std::llround(lifetime))},
-        {QStringLiteral("access_token"), QString::fromLatin1(token.jwt)},
-    };
-    if (!refreshToken.isEmpty())
-        body.insert(QStringLiteral("refresh_token"), QString::fromLatin1(refreshToken));
-    RestResponse response = RestResponse::json(body);
-    response.addHeader("Cache-Control", "no-store");
-    response.addHeader("Pragma", "no-cache");
-    return response;
+    return tokenJson(tokenBody(token, lifetime, refreshToken));
 }
 
 } // namespace mwauth::provider

@@ -44,6 +44,9 @@ private slots:
     void misnumberedListRefused();
     void fileCreatedPrivate();
     void connectionsAreIndependent();
+    void cachedStatementsSeeOtherConnections();
+    void cachedStatementsNest();
+    void failedPrepareIsReportedAndNotKept();
     void badLocations_data();
     void badLocations();
     void placeholdersPerDialect_data();
@@ -193,6 +196,85 @@ void TestProviderDatabase::connectionsAreIndependent()
     first = fail(ErrorCode::Internal, QStringLiteral("closed"));
     QVERIFY(!QSqlDatabase::contains(firstName));
     QCOMPARE(countRows((*second)->database(), QStringLiteral("audit_log")), 1);
+}
+
+// A statement exec() keeps prepared still reads what another connection wrote after it was
+// prepared: it is finished after each use, so it holds no stale snapshot.
+void TestProviderDatabase::cachedStatementsSeeOtherConnections()
+{
+    const QString path = m_dir.filePath(QStringLiteral("cached.sqlite"));
+    auto reader = ProviderDatabase::open(path);
+    auto writer = ProviderDatabase::open(path);
+    QVERIFY(reader.ok() && writer.ok());
+    const QString count = QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE al_actor = ?");
+    const auto countFor = [&](const QString &actor) {
+        ProviderDatabase::Statement statement = (*reader)->exec(count, {actor});
+        return statement.ok() && statement.query().next() ? statement.query().value(0).toInt() : -1;
+    };
+    QCOMPARE(countFor(QStringLiteral("Bob")), 0);
+    for (int round = 1; round <= 3; ++round) {
+        ProviderDatabase::Statement insert = (*writer)->exec(
+            QStringLiteral("INSERT INTO audit_log (al_timestamp, al_actor, al_action) VALUES (?, ?, ?)"),
+            {QStringLiteral("20261123050000"), QStringLiteral("Bob"), QStringLiteral("login")});
+        QVERIFY2(insert.ok(), qPrintable(insert.lastError().text()));
+        QCOMPARE(countFor(QStringLiteral("Bob")), round); // the same cached statement, new rows
+    }
+    QCOMPARE(countFor(QStringLiteral("Nobody")), 0); // new values bound, not the old ones
+}
+
+// The same SQL text while a statement for it is still alive: the inner call gets a statement
+// of its own, and the outer one's rows are intact afterwards.
+void TestProviderDatabase::cachedStatementsNest()
+{
+    auto db = ProviderDatabase::open(QStringLiteral(":memory:"));
+    QVERIFY(db.ok());
+    for (const char *actor : {"Alice", "Bob", "Carol"}) {
+        QVERIFY((*db)
+                    ->exec(QStringLiteral("INSERT INTO audit_log (al_timestamp, al_actor, al_action)"
+                                          " VALUES ('20261123050000', ?, 'login')"),
+                           {QString::fromLatin1(actor)})
+                    .ok());
+    }
+    const QString select
+        = QStringLiteral("SELECT al_actor FROM audit_log WHERE al_actor >= ? ORDER BY al_actor");
+    ProviderDatabase::Statement outer = (*db)->exec(select, {QStringLiteral("A")});
+    QVERIFY(outer.ok());
+    QVERIFY(outer.query().next());
+    QCOMPARE(outer.query().value(0).toString(), QStringLiteral("Alice"));
+    {
+        ProviderDatabase::Statement inner = (*db)->exec(select, {QStringLiteral("C")});
+        QVERIFY(inner.ok());
+        QVERIFY(&inner.query() != &outer.query());
+        QVERIFY(inner.query().next());
+        QCOMPARE(inner.query().value(0).toString(), QStringLiteral("Carol"));
+        QVERIFY(!inner.query().next());
+    }
+    QVERIFY(outer.query().next());
+    QCOMPARE(outer.query().value(0).toString(), QStringLiteral("Bob"));
+    QVERIFY(outer.query().next());
+    QCOMPARE(outer.query().value(0).toString(), QStringLiteral("Carol"));
+}
+
+// A statement that does not prepare says why, and is prepared again next time (so it works
+// once the table exists).
+void TestProviderDatabase::failedPrepareIsReportedAndNotKept()
+{
+    auto db = ProviderDatabase::open(QStringLiteral(":memory:"));
+    QVERIFY(db.ok());
+    const QString sql = QStringLiteral("SELECT note FROM later_table WHERE id = ?");
+    {
+        ProviderDatabase::Statement missing = (*db)->exec(sql, {1});
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.lastError().text().contains(QStringLiteral("later_table")),
+                 qPrintable(missing.lastError().text()));
+    }
+    QSqlQuery create((*db)->database());
+    QVERIFY(create.exec(QStringLiteral("CREATE TABLE later_table (id INTEGER PRIMARY KEY, note TEXT)")));
+    QVERIFY(create.exec(QStringLiteral("INSERT INTO later_table VALUES (1, 'here')")));
+    ProviderDatabase::Statement found = (*db)->exec(sql, {1});
+    QVERIFY2(found.ok(), qPrintable(found.lastError().text()));
+    QVERIFY(found.query().next());
+    QCOMPARE(found.query().value(0).toString(), QStringLiteral("here"));
 }
 
 void TestProviderDatabase::badLocations_data()

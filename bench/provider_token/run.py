@@ -243,6 +243,7 @@ def main():
     for tool, package in (("wrk", "Debian package wrk"), ("node", "Node.js >= 20"), ("openssl", "openssl")):
         if not shutil.which(tool):
             raise BenchError(f"{tool} is not installed ({package})")
+    options.node_dir = os.path.abspath(options.node_dir)  # node runs with it as its cwd
     if not os.path.isdir(os.path.join(options.node_dir, "node_modules", "oidc-provider")):
         raise BenchError(f"oidc-provider is not installed: run npm ci --prefix {options.node_dir}")
     mwauth = os.path.abspath(options.mwauth)

@@ -10,6 +10,7 @@
 #include "provider/oauth2/TokenApi.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace mwauth::provider {
 
@@ -44,14 +45,7 @@ QJsonObject DiscoveryApi::metadata(const QUrl &baseUrl, const QString &scriptPat
 {
     const QString base = baseUrl.toString(QUrl::StripTrailingSlash);
     const QString rest = base + scriptPath + QStringLiteral("/rest.php");
-    QStringList algorithms;
-    if (const Result<QList<SigningKeyInfo>> keys = m_keys.list()) {
-        for (const SigningKeyInfo &key : *keys) {
-            if ((key.state == SigningKeyState::Current || key.state == SigningKeyState::Next)
-                && !algorithms.contains(key.alg))
-                algorithms.append(key.alg);
-        }
-    }
+    const QStringList algorithms = signingAlgorithms();
     QStringList scopes = Grants::names();
     for (const QString &special : {Grants::AuthOnly, Grants::AuthOnlyPrivate}) {
         if (!scopes.contains(special))
@@ -93,9 +87,31 @@ QJsonObject DiscoveryApi::metadata(const QUrl &baseUrl, const QString &scriptPat
     return document;
 }
 
+QStringList DiscoveryApi::signingAlgorithms()
+{
+    QStringList algorithms;
+    if (const Result<QList<SigningKeyInfo>> keys = m_keys.list()) { // cached rows
+        for (const SigningKeyInfo &key : *keys) {
+            if ((key.state == SigningKeyState::Current || key.state == SigningKeyState::Next)
+                && !algorithms.contains(key.alg))
+                algorithms.append(key.alg);
+        }
+    }
+    return algorithms;
+}
+
 RestResponse DiscoveryApi::document(const RestRequest &request)
 {
-    RestResponse response = RestResponse::json(metadata(request.baseUrl, request.scriptPath));
+    const QString madeFrom
+        = request.baseUrl.toString() + u'\n' + request.scriptPath + u'\n' + signingAlgorithms().join(u',');
+    if (madeFrom != m_cachedFor || m_cachedBody.isEmpty()) {
+        m_cachedBody
+            = QJsonDocument(metadata(request.baseUrl, request.scriptPath)).toJson(QJsonDocument::Compact);
+        m_cachedFor = madeFrom;
+    }
+    RestResponse response;
+    response.contentType = "application/json; charset=utf-8"; // as RestResponse::json
+    response.body = m_cachedBody;
     response.addHeader("Cache-Control", "public, max-age=300");
     return response;
 }

@@ -19,7 +19,8 @@ namespace mwauth::provider {
 // grants, mwoauth-authonly[private], and openid/profile/email/groups), the OIDC claims,
 // public subjects, the signing algorithms of the current and next keys (id_tokens and
 // access tokens), and that request objects are not supported.
-// JSON, Cache-Control public, max-age=300 (as the JWKS).
+// JSON, Cache-Control public, max-age=300 (as the JWKS). The serialised document is kept
+// until the base URL, script path or signing algorithms change.
 class DiscoveryApi
 {
 public:
@@ -36,8 +37,15 @@ public:
     RestResponse document(const RestRequest &request);
 
 private:
+    // The algorithms of the current and next keys, in key order.
+    QStringList signingAlgorithms();
+
     SigningKeyStore &m_keys;
     bool m_dynamicRegistration = false;
+    // The last document served, as sent, and what it was made from (base URL, script path,
+    // algorithms): the same request gets the same bytes without building the JSON again.
+    QString m_cachedFor;
+    QByteArray m_cachedBody;
 };
 
 } // namespace mwauth::provider

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void members();
     void endpointsAnswer_data();
     void endpointsAnswer();
+    void followsTheSigningKeys();
 
 private:
     QJsonObject document(const QString &name);
@@ -125,6 +126,21 @@ void TestDiscoveryOidc::endpointsAnswer()
     QVERIFY(reply.status != 0 && reply.status != 404);
     if (status != 0)
         QCOMPARE(reply.status, status);
+}
+
+// The document is kept between requests, but a new key's algorithm shows in the next one.
+void TestDiscoveryOidc::followsTheSigningKeys()
+{
+    const QUrl url(f.provider->baseUrl().toString() + u"/.well-known/openid-configuration"_qs);
+    const auto algs = [&] {
+        const Reply reply = f.http->send("GET", url);
+        return reply.json()[u"id_token_signing_alg_values_supported"_qs].toArray();
+    };
+    QCOMPARE(algs(), QJsonArray {u"RS256"_qs});
+    QCOMPARE(algs(), QJsonArray {u"RS256"_qs}); // served again from the kept document
+    const auto next = f.provider->keys()->generate(jose::JwsAlgorithm::ES256, u"test"_qs);
+    QVERIFY2(next.ok(), next.ok() ? "" : qPrintable(next.error().toString()));
+    QCOMPARE(algs(), (QJsonArray {u"RS256"_qs, u"ES256"_qs})); // current, then next
 }
 
 QTEST_GUILESS_MAIN(TestDiscoveryOidc)

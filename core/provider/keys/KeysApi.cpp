@@ -51,7 +51,11 @@ RestResponse KeysApi::jwks(const RestRequest &request)
     }
     RestResponse response;
     response.contentType = "application/json";
-    response.body = QJsonDocument(*keys).toJson(QJsonDocument::Compact);
+    if (m_servedBody.isEmpty() || *keys != m_servedKeys) {
+        m_servedKeys = *keys;
+        m_servedBody = QJsonDocument(*keys).toJson(QJsonDocument::Compact);
+    }
+    response.body = m_servedBody;
     response.addHeader("Cache-Control", "public, max-age=" + QByteArray::number(CacheMaxAge));
     return response;
 }

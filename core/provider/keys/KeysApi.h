@@ -3,6 +3,9 @@
 #include "SigningKeyStore.h"
 #include "provider/server/ProviderServer.h"
 
+#include <QByteArray>
+#include <QJsonObject>
+
 namespace mwauth::provider {
 
 // The provider's JWKS endpoint (not in MediaWiki; advertised as `jwks_uri` in discovery):
@@ -39,6 +42,10 @@ public:
 
 private:
     SigningKeyStore &m_keys;
+    // The last key set served and its serialised form: an unchanged set is sent again
+    // without serialising it anew.
+    QJsonObject m_servedKeys;
+    QByteArray m_servedBody;
 };
 
 } // namespace mwauth::provider

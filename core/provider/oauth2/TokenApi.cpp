@@ -1,5 +1,6 @@
 #include "TokenApi.h"
 
+#include "RestParams.h"
 #include "common/ConstantTime.h"
 #include "common/Logging.h"
 #include "provider/clients/Grants.h"
@@ -102,16 +103,8 @@ void TokenApi::install(ProviderServer &server)
 
 RestResponse TokenApi::accessToken(const RestRequest &request)
 {
-    if (request.method != "POST") {
-        RestResponse response = RestResponse::json(
-            QJsonObject {{QStringLiteral("messageTranslations"),
-                          QJsonObject {{QStringLiteral("en"), QStringLiteral("Method not allowed")}}},
-                         {QStringLiteral("httpCode"), 405},
-                         {QStringLiteral("httpReason"), QStringLiteral("Method Not Allowed")}},
-            405);
-        response.addHeader("Allow", "POST");
-        return response;
-    }
+    if (request.method != "POST")
+        return restWrongMethod(request.method, {QStringLiteral("POST")});
     // Only form bodies are read: a JSON body leaves grant_type missing, as MediaWiki answers.
     const QString grantType = formText(request, "grant_type");
     if (grantType.isEmpty())

@@ -47,7 +47,7 @@ const QString kColumns
     = QStringLiteral("oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id, oaac_access_token,"
                      " oaac_grants, oaac_accepted, oaac_oauth_version");
 
-ClientAcceptance acceptanceFromRow(const QSqlQuery &query)
+ClientAcceptance rowToAcceptance(const QSqlQuery &query)
 {
     ClientAcceptance a;
     a.id = query.value(0).toLongLong();
@@ -62,6 +62,16 @@ ClientAcceptance acceptanceFromRow(const QSqlQuery &query)
 }
 
 } // namespace
+
+const QString &AcceptanceStore::columns()
+{
+    return kColumns;
+}
+
+ClientAcceptance AcceptanceStore::fromRow(const QSqlQuery &query)
+{
+    return rowToAcceptance(query);
+}
 
 AcceptanceStore::AcceptanceStore(ProviderDatabase &db, const Clock &clock, Random &random)
     : m_db(db)
@@ -94,7 +104,7 @@ Result<ClientAcceptance> AcceptanceStore::accept(qint64 userId, const OAuthClien
         return ProviderDatabase::sqlError(
             QStringLiteral("The approval of the client '%1' could not be recorded.").arg(client.name),
             query.lastError());
-    return acceptanceFromRow(query);
+    return AcceptanceStore::fromRow(query);
 }
 
 Result<std::optional<ClientAcceptance>> AcceptanceStore::find(qint64 userId, const OAuthClient &client) const
@@ -109,7 +119,7 @@ Result<std::optional<ClientAcceptance>> AcceptanceStore::find(qint64 userId, con
                                           query.lastError());
     if (!query.next())
         return std::optional<ClientAcceptance>();
-    return std::optional<ClientAcceptance>(acceptanceFromRow(query));
+    return std::optional<ClientAcceptance>(AcceptanceStore::fromRow(query));
 }
 
 Result<std::optional<ClientAcceptance>> AcceptanceStore::findById(qint64 acceptanceId) const
@@ -122,7 +132,7 @@ Result<std::optional<ClientAcceptance>> AcceptanceStore::findById(qint64 accepta
                                           query.lastError());
     if (!query.next())
         return std::optional<ClientAcceptance>();
-    return std::optional<ClientAcceptance>(acceptanceFromRow(query));
+    return std::optional<ClientAcceptance>(AcceptanceStore::fromRow(query));
 }
 
 bool AcceptanceStore::approvalCovers(const ClientAcceptance &existing, const QStringList &grants)

@@ -9,6 +9,8 @@
 #include <QStringList>
 #include <optional>
 
+class QSqlQuery;
+
 namespace mwauth::provider {
 
 class ProviderDatabase;
@@ -42,6 +44,13 @@ public:
     // The user's approval of the client, if any.
     Result<std::optional<ClientAcceptance>> find(qint64 userId, const OAuthClient &client) const;
     Result<std::optional<ClientAcceptance>> findById(qint64 acceptanceId) const;
+
+    // The columns of an oauth_accepted_consumer row in the order fromRow() reads them, for
+    // every SELECT of approvals (also ClientStore's).
+    static const QString &columns();
+    // An approval from a row selected with columns(). Grants in MediaWiki's stored forms (a
+    // list, or an object with numeric keys; back-compat names) come back as grant names.
+    static ClientAcceptance fromRow(const QSqlQuery &query);
 
     // Extension:OAuth's rule for skipping the consent page (Authorize / AuthorizationCodeAuthorization::
     // needsUserApproval on REL1_39): an existing approval with exactly these grants, every

@@ -1,5 +1,6 @@
 #include "ClientStore.h"
 
+#include "AcceptanceStore.h"
 #include "common/ConstantTime.h"
 #include "provider/clients/Grants.h"
 #include "provider/clients/SqlTransaction.h"
@@ -377,26 +378,14 @@ Result<QList<ClientAcceptance>> ClientStore::acceptances(qint64 clientId) const
     QSqlQuery query(m_db.database());
     if (!ProviderDatabase::run(
             query,
-            QStringLiteral("SELECT oaac_id, oaac_wiki, oaac_user_id, oaac_consumer_id,"
-                           " oaac_access_token, oaac_grants, oaac_accepted, oaac_oauth_version"
-                           " FROM oauth_accepted_consumer WHERE oaac_consumer_id = ?"
-                           " ORDER BY oaac_id"),
+            u"SELECT " % AcceptanceStore::columns()
+                % u" FROM oauth_accepted_consumer WHERE oaac_consumer_id = ? ORDER BY oaac_id",
             {clientId}))
         return ProviderDatabase::sqlError(QStringLiteral("The client's approvals could not be read."),
                                           query.lastError());
     QList<ClientAcceptance> list;
-    while (query.next()) {
-        ClientAcceptance a;
-        a.id = query.value(0).toLongLong();
-        a.wiki = query.value(1).toString();
-        a.userId = query.value(2).toLongLong();
-        a.clientId = query.value(3).toLongLong();
-        a.accessToken = query.value(4).toString();
-        a.grants = grantsFromDatabase(query.value(5).toString());
-        a.accepted = query.value(6).toString();
-        a.oauthVersion = query.value(7).toInt();
-        list << a;
-    }
+    while (query.next())
+        list << AcceptanceStore::fromRow(query);
     return list;
 }
 

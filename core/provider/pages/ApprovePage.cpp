@@ -2,6 +2,7 @@
 
 #include "HtmlPage.h"
 #include "PageRequest.h"
+#include "ReturnTo.h"
 #include "common/Logging.h"
 #include "provider/clients/Grants.h"
 #include "provider/login/LoginService.h"
@@ -39,19 +40,13 @@ std::optional<QByteArray> cleanQuery(const QString &query, const QStringList &dr
 {
     if (hasControlCharacter(query) || query.contains(u'#'))
         return std::nullopt;
+    const auto decoded = ReturnTo::decodeQuery(query);
+    if (!decoded)
+        return std::nullopt;
     QByteArrayList pairs;
-    const QStringList parts = query.split(u'&', Qt::SkipEmptyParts);
-    for (const QString &part : parts) {
-        const qsizetype eq = part.indexOf(u'=');
-        QString name = eq < 0 ? part : part.first(eq);
-        QString value = eq < 0 ? QString() : part.sliced(eq + 1);
-        name = QUrl::fromPercentEncoding(name.replace(u'+', u' ').toUtf8());
-        value = QUrl::fromPercentEncoding(value.replace(u'+', u' ').toUtf8());
-        if (hasControlCharacter(name) || hasControlCharacter(value))
-            return std::nullopt;
-        if (name.isEmpty() || drop.contains(name))
-            continue;
-        pairs.append(AuthorizeApi::phpUrlEncode(name) + '=' + AuthorizeApi::phpUrlEncode(value));
+    for (const auto &[name, value] : *decoded) {
+        if (!drop.contains(name))
+            pairs.append(AuthorizeApi::phpUrlEncode(name) + '=' + AuthorizeApi::phpUrlEncode(value));
     }
     return pairs.join('&');
 }

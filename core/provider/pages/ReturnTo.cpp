@@ -44,11 +44,9 @@ bool ReturnTo::isSafeTitle(const QString &title)
     return !scheme.match(title).hasMatch();
 }
 
-QString ReturnTo::safeQuery(const QString &query)
+std::optional<QList<std::pair<QString, QString>>> ReturnTo::decodeQuery(const QString &query)
 {
-    if (query.size() > kMaxQueryLength || hasControlCharacter(query))
-        return {};
-    QStringList pairs;
+    QList<std::pair<QString, QString>> pairs;
     const QStringList parts = query.split(u'&', Qt::SkipEmptyParts);
     for (const QString &part : parts) {
         const qsizetype eq = part.indexOf(u'=');
@@ -57,8 +55,23 @@ QString ReturnTo::safeQuery(const QString &query)
         name = QUrl::fromPercentEncoding(name.replace(u'+', u' ').toUtf8());
         value = QUrl::fromPercentEncoding(value.replace(u'+', u' ').toUtf8());
         if (hasControlCharacter(name) || hasControlCharacter(value))
-            return {};
-        if (name.isEmpty() || name == u"title")
+            return std::nullopt;
+        if (!name.isEmpty())
+            pairs.append({name, value});
+    }
+    return pairs;
+}
+
+QString ReturnTo::safeQuery(const QString &query)
+{
+    if (query.size() > kMaxQueryLength || hasControlCharacter(query))
+        return {};
+    const auto decoded = decodeQuery(query);
+    if (!decoded)
+        return {};
+    QStringList pairs;
+    for (const auto &[name, value] : *decoded) {
+        if (name == u"title")
             continue;
         pairs.append(QString::fromLatin1(QUrl::toPercentEncoding(name)) % u'='
                      % QString::fromLatin1(QUrl::toPercentEncoding(value)));

@@ -2,8 +2,10 @@
 
 #include "provider/server/ProviderRequest.h"
 
+#include <QList>
 #include <QString>
 #include <QUrl>
+#include <optional>
 
 namespace mwauth::provider::pages {
 
@@ -31,6 +33,10 @@ struct ReturnTo
     static bool isSafeTitle(const QString &title);
     // The re-encoded query; empty when refused.
     static QString safeQuery(const QString &query);
+    // The name=value pairs of a query string decoded as PHP decodes them ('+' is a space),
+    // in order, leaving out pairs with an empty name; nullopt when a decoded name or value
+    // holds a control character (C0, C1, DEL, U+2028, U+2029).
+    static std::optional<QList<std::pair<QString, QString>>> decodeQuery(const QString &query);
 
     // The absolute URL to go to: the title's page, or the main page.
     QUrl target(const IndexRequest &request) const;

@@ -167,21 +167,31 @@ RestResponse TokenApi::clientCredentials(const RestRequest &request, const OAuth
     } else {
         scopes = client.grants;
     }
+    AccessTokenGrant grant;
+    grant.clientId = client.consumerKey;
+    grant.clientRowId = client.id;
+    grant.scopes = scopes;
+    std::variant<SignedAccessToken, RestResponse> signed_ = issueAccessToken(request, grant);
+    if (auto *refused = std::get_if<RestResponse>(&signed_))
+        return std::move(*refused);
+    return tokenResponse(std::get<SignedAccessToken>(signed_).token, grant.lifetimeSeconds);
+}
+
+std::variant<TokenApi::SignedAccessToken, RestResponse> TokenApi::issueAccessToken(const RestRequest &request,
+                                                                                   AccessTokenGrant &grant)
+{
+    grant.lifetimeSeconds = m_options ? m_options->accessTokenLifetime : AccessTokenGrant::DefaultLifetime;
     const Result<jose::Jwk> key = m_keys.currentKey();
     if (!key) {
         qCWarning(log::providerServer).noquote() << "No signing key:" << key.error().toString();
         return OAuth2Error::serverError(QStringLiteral("no signing key")).response(request);
     }
-    AccessTokenGrant grant;
-    grant.clientId = client.consumerKey;
-    grant.clientRowId = client.id;
-    grant.scopes = scopes;
-    const Result<IssuedAccessToken> token = m_tokens.issue(*key, grant);
+    Result<IssuedAccessToken> token = m_tokens.issue(*key, grant);
     if (!token) {
         qCWarning(log::providerServer).noquote() << "Access token not issued:" << token.error().toString();
         return OAuth2Error::serverError(QStringLiteral("the token could not be issued")).response(request);
     }
-    return tokenResponse(*token, grant.lifetimeSeconds);
+    return SignedAccessToken {*key, std::move(*token)};
 }
 
 RestResponse TokenApi::authorizationCode(const RestRequest &request, const OAuthClient &client)
@@ -307,23 +317,17 @@ RestResponse TokenApi::refreshToken(const RestRequest &request, const OAuthClien
 RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient &client,
                                   const UserGrant &grant)
 {
-    const Result<jose::Jwk> key = m_keys.currentKey();
-    if (!key) {
-        qCWarning(log::providerServer).noquote() << "No signing key:" << key.error().toString();
-        return OAuth2Error::serverError(QStringLiteral("no signing key")).response(request);
-    }
     AccessTokenGrant accessGrant;
     accessGrant.clientId = client.consumerKey;
     accessGrant.clientRowId = client.id;
     accessGrant.acceptanceId = grant.acceptanceId;
     accessGrant.subject = QString::number(grant.userId);
     accessGrant.scopes = grantsOf(grant.scopes);
-    accessGrant.lifetimeSeconds = m_options->accessTokenLifetime;
-    const Result<IssuedAccessToken> token = m_tokens.issue(*key, accessGrant);
-    if (!token) {
-        qCWarning(log::providerServer).noquote() << "Access token not issued:" << token.error().toString();
-        return OAuth2Error::serverError(QStringLiteral("the token could not be issued")).response(request);
-    }
+    std::variant<SignedAccessToken, RestResponse> signed_ = issueAccessToken(request, accessGrant);
+    if (auto *refused = std::get_if<RestResponse>(&signed_))
+        return std::move(*refused);
+    const jose::Jwk &key = std::get<SignedAccessToken>(signed_).key;
+    const IssuedAccessToken *token = &std::get<SignedAccessToken>(signed_).token;
     QByteArray refresh;
     if (client.oauth2GrantTypes.contains(kRefreshToken)) {
         RefreshTokenData data;
@@ -357,7 +361,7 @@ RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient 
         idRequest.accessToken = token->jwt;
         idRequest.scopes = grant.scopes;
         idRequest.lifetimeSeconds = m_options->accessTokenLifetime;
-        const Result<QByteArray> idToken = m_idTokens->issue(*key, idRequest);
+        const Result<QByteArray> idToken = m_idTokens->issue(key, idRequest);
         if (!idToken) {
             qCWarning(log::providerServer).noquote() << "id_token not issued:" << idToken.error().toString();
             return OAuth2Error::serverError(QStringLiteral("the id_token could not be issued"))

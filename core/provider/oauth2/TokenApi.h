@@ -89,6 +89,18 @@ private:
         QString nonce;
     };
     RestResponse userTokens(const RestRequest &request, const OAuthClient &client, const UserGrant &grant);
+    // An access token signed with the current key and recorded, with the key that signed it
+    // (id_tokens are signed with the same key).
+    struct SignedAccessToken
+    {
+        jose::Jwk key;
+        IssuedAccessToken token;
+    };
+    // Sets `grant`'s lifetime to the configured access-token lifetime (OAuth2Options; the
+    // default without them), signs and records the token; the server_error to answer when
+    // there is no key or the token cannot be recorded.
+    std::variant<SignedAccessToken, RestResponse> issueAccessToken(const RestRequest &request,
+                                                                   AccessTokenGrant &grant);
     RestResponse tokenResponse(const IssuedAccessToken &token, double lifetime,
                                const QByteArray &refreshToken = {});
 

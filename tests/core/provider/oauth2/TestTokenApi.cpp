@@ -31,6 +31,7 @@ private Q_SLOTS:
     void refused();
     void tokensVerifyAcrossARotation();
     void discoveryNamesWhatWorks();
+    void configuredLifetime();
 
 private:
     struct Client
@@ -320,6 +321,38 @@ void TestTokenApi::discoveryNamesWhatWorks()
     QVERIFY(jose::Jws::verify(*parts, *keys).ok());
     QVERIFY(metadata[u"x-mwauth-access-token-signing-alg-values"].toArray().contains(
         parts->header[u"alg"].toString()));
+}
+
+// OAuth2Options::accessTokenLifetime applies to client_credentials tokens too.
+void TestTokenApi::configuredLifetime()
+{
+    LocalProvider provider(m_clock, m_random);
+    LocalProviderOptions options;
+    options.demo = true;
+    options.passwordIterations = 1000;
+    options.oauth2.accessTokenLifetime = 600;
+    const Result<void> started = provider.start(options);
+    QVERIFY2(started.ok(), started.ok() ? "" : qPrintable(started.error().toString()));
+    ClientRegistration registration;
+    registration.name = QStringLiteral("Short-lived");
+    registration.callbackUrl = QStringLiteral("https://app.example/callback");
+    registration.description = QStringLiteral("A test client");
+    registration.email = QStringLiteral("dev@example.org");
+    registration.oauth2GrantTypes = {QStringLiteral("client_credentials")};
+    registration.grants = {QStringLiteral("basic")};
+    registration.approved = true;
+    registration.ownerId = provider.users()->findUser(QStringLiteral("Admin"))->id;
+    const auto issued = provider.clients()->registerClient(registration, QStringLiteral("Admin"));
+    QVERIFY(issued.ok());
+    const Reply reply
+        = m_http->send("POST", QUrl(provider.restUrl().toString() + u"/oauth2/access_token"),
+                       "grant_type=client_credentials&client_id=" + issued->client.consumerKey.toLatin1()
+                           + "&client_secret=" + issued->secret);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json()[u"expires_in"].toInt(), 600);
+    const auto jwt = jose::Jwt::decode(reply.json()[u"access_token"].toString().toLatin1());
+    QVERIFY(jwt.ok());
+    QCOMPARE(qRound(jwt->claims()[u"exp"].toDouble() - jwt->claims()[u"iat"].toDouble()), 600);
 }
 
 QTEST_GUILESS_MAIN(TestTokenApi)

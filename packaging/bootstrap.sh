@@ -26,7 +26,8 @@ build_packages=(
 # What the tests add: the independent peers they cross-check against.
 test_packages=(
     python3 python3-jwcrypto python3-requests python3-oauthlib python3-jwt python3-cryptography
-    python3-authlib
+    python3-authlib python3-mwoauth python3-requests-oauthlib
+    gnome-keyring dbus libsecret-tools
     postgresql-15 libqt6sql6-psql
     mediawiki php-cli php-sqlite3 php-intl php-mbstring php-xml curl
 )

@@ -1,5 +1,7 @@
 #include "LoginApi.h"
 
+#include "SiteInfo.h"
+
 #include "AuthRequests.h"
 #include "SessionTokens.h"
 #include "common/ConstantTime.h"
@@ -85,7 +87,7 @@ void LoginApi::install(ProviderServer &server)
 {
     ProviderServer *srv = &server;
     server.setApiModule(QStringLiteral("query"),
-                        [this](const ApiRequest &request) { return query(request); });
+                        [this, srv](const ApiRequest &request) { return query(request, srv->wikiId()); });
     server.setApiModule(QStringLiteral("clientlogin"), [this, srv](const ApiRequest &request) {
         return clientLogin(request, srv->wikiId());
     });
@@ -228,7 +230,7 @@ QJsonObject LoginApi::userInfo(const ApiRequest &request, const SessionData &ses
     return info;
 }
 
-ApiResponse LoginApi::query(const ApiRequest &request)
+ApiResponse LoginApi::query(const ApiRequest &request, const QString &wikiId)
 {
     const ApiFormatVersion version = apiFormatVersion(request);
     SessionData session = request.session;
@@ -259,6 +261,19 @@ ApiResponse LoginApi::query(const ApiRequest &request)
             result.insert(QStringLiteral("tokens"), tokens);
         } else if (meta == u"userinfo") {
             result.insert(QStringLiteral("userinfo"), userInfo(request, session));
+        } else if (meta == u"siteinfo") {
+            const QStringList props = request.param(QStringLiteral("siprop"), QStringLiteral("general"))
+                                          .split(u'|', Qt::SkipEmptyParts);
+            for (const QString &prop : props) {
+                if (!siteinfo::knownProperties().contains(prop))
+                    return apiError(request, QStringLiteral("badvalue"),
+                                    apimessages::unrecognizedValue(QStringLiteral("siprop"), prop));
+            }
+            if (props.contains(QStringLiteral("general")))
+                result.insert(QStringLiteral("general"),
+                              siteinfo::general(request, wikiId, m_clock.nowSeconds()));
+            if (props.contains(QStringLiteral("extensions")))
+                result.insert(QStringLiteral("extensions"), siteinfo::extensions());
         } else if (meta == u"authmanagerinfo") {
             const QString purpose = request.param(QStringLiteral("amirequestsfor"));
             if (request.hasParam(QStringLiteral("amirequestsfor")) && purpose != u"login")

@@ -51,7 +51,7 @@ public:
     // outlive the registration (the handlers read its wikiId for cookie names).
     void install(ProviderServer &server);
 
-    ApiResponse query(const ApiRequest &request);
+    ApiResponse query(const ApiRequest &request, const QString &wikiId);
     ApiResponse clientLogin(const ApiRequest &request, const QString &wikiId);
     ApiResponse logout(const ApiRequest &request, const QString &wikiId);
 

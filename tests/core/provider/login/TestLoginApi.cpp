@@ -10,6 +10,7 @@
 #include "otp/Otp.h"
 #include "provider/login/LoginApi.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 #include <QTest>
 #include <memory>
@@ -95,6 +96,7 @@ private Q_SLOTS:
     void logoutEndsTheSession();
     void refusedRequests();
     void shapeComparisonFindsDifferences();
+    void siteInfo();
 };
 
 QString TestLoginApi::loginToken(Client &client)
@@ -507,7 +509,7 @@ void TestLoginApi::refusedRequests()
          u"Invalid CSRF"_qs},
         {false, u"action=clientlogin&format=json&loginreturnurl=x&logintoken=0123%2B%5C"_qs,
          u"mustpostparams"_qs, u"logintoken"_qs},
-        {false, u"action=query&format=json&meta=siteinfo|tokens"_qs, u"badvalue"_qs, u"siteinfo"_qs},
+        {false, u"action=query&format=json&meta=allmessages|tokens"_qs, u"badvalue"_qs, u"allmessages"_qs},
         {false, u"action=query&format=json&meta=tokens&type=patrol"_qs, u"badvalue"_qs, u"patrol"_qs},
         {false, u"action=query&format=json&meta=authmanagerinfo&amirequestsfor=create"_qs, u"badvalue"_qs,
          u"amirequestsfor"_qs},
@@ -566,6 +568,40 @@ void TestLoginApi::shapeComparisonFindsDifferences()
     QJsonObject missing = expected;
     missing.remove(u"flag"_qs);
     QVERIFY(!shapeDifferences(expected, missing, options).isEmpty());
+}
+
+void TestLoginApi::siteInfo()
+{
+    // What a client reads to find api.php, rest.php and index.php and to tell that the wiki
+    // has Extension:OAuth (member names as MediaWiki 1.39's ApiQuerySiteinfo).
+    Client client;
+    const Reply reply = get(client, u"action=query&meta=siteinfo&siprop=general|extensions&format=json"_qs);
+    QCOMPARE(reply.status, 200);
+    const QJsonObject query = reply.json().value(u"query"_qs).toObject();
+    const QJsonObject general = query.value(u"general"_qs).toObject();
+    const QString base = m_server->baseUrl().toString();
+    QCOMPARE(general.value(u"server"_qs).toString(), base);
+    QCOMPARE(general.value(u"servername"_qs).toString(), u"127.0.0.1"_qs);
+    QCOMPARE(general.value(u"scriptpath"_qs).toString(), m_server->scriptPath());
+    QCOMPARE(general.value(u"script"_qs).toString(), m_server->scriptPath() + u"/index.php"_qs);
+    QCOMPARE(general.value(u"wikiid"_qs).toString(), m_server->wikiId());
+    QVERIFY(general.value(u"generator"_qs).toString().startsWith(u"MediaWiki 1.39"_qs));
+    QCOMPARE(general.value(u"base"_qs).toString(),
+             base + m_server->scriptPath() + u"/index.php?title=Main_Page"_qs);
+    QCOMPARE(QDateTime::fromString(general.value(u"time"_qs).toString(), Qt::ISODate).toSecsSinceEpoch(),
+             static_cast<qint64>(m_clock.nowSeconds()));
+    QStringList names;
+    for (const QJsonValue extension : query.value(u"extensions"_qs).toArray())
+        names.append(extension.toObject().value(u"name"_qs).toString());
+    QCOMPARE(names, QStringList({u"OAuth"_qs, u"OATHAuth"_qs, u"WebAuthn"_qs}));
+
+    // siprop defaults to general; an unknown property is MediaWiki's badvalue.
+    const Reply plain = get(client, u"action=query&meta=siteinfo&format=json"_qs);
+    QVERIFY(plain.json().value(u"query"_qs).toObject().contains(u"general"_qs));
+    QVERIFY(!plain.json().value(u"query"_qs).toObject().contains(u"extensions"_qs));
+    const Reply bad = get(client, u"action=query&meta=siteinfo&siprop=general|nonsense&format=json"_qs);
+    QCOMPARE(bad.json().value(u"error"_qs).toObject().value(u"code"_qs).toString(), u"badvalue"_qs);
+    QCOMPARE(bad.header("MediaWiki-API-Error"), QByteArray("badvalue"));
 }
 
 QTEST_GUILESS_MAIN(TestLoginApi)

@@ -47,6 +47,7 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
     settings.passwordIterations = options.passwordIterations;
     settings.oauth2 = options.oauth2;
     settings.reusePort = workers > 1;
+    settings.requestObserver = options.requestObserver;
     m_stack = std::make_unique<ProviderStack>(m_clock, m_random, settings);
     if (const Result<void> opened = m_stack->openDatabase(); !opened) {
         stop();

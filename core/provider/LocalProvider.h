@@ -37,6 +37,9 @@ struct LocalProviderOptions
     // connection cannot see; more is refused), QThread::idealThreadCount() for a SQLite file
     // or PostgreSQL.
     int workers = 0;
+    // Told about every answered request (see ProviderServer::setRequestObserver), on the
+    // serving threads: with more than one worker it must be thread-safe. None when empty.
+    ProviderServer::RequestObserver requestObserver;
 };
 
 // The local MediaWiki look-alike as one object (DESIGN.md section 5): the database, the

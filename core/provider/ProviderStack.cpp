@@ -45,6 +45,8 @@ Result<void> ProviderStack::listen(quint16 port)
     m_server->setScriptPath(m_settings.scriptPath);
     m_server->setSessionStore(m_sessions.get());
     m_server->setReusePort(m_settings.reusePort);
+    if (m_settings.requestObserver)
+        m_server->setRequestObserver(m_settings.requestObserver);
     if (const Result<void> listening = m_server->start(port); !listening) {
         m_server.reset();
         return listening;

@@ -63,6 +63,8 @@ public:
         int passwordIterations = PasswordHasher::DefaultIterations;
         OAuth2Options oauth2; // token lifetimes, refresh grace, dynamic registration
         bool reusePort = false; // ProviderServer::setReusePort: stacks on several threads share the port
+        // ProviderServer::setRequestObserver (called on this stack's thread); none when empty.
+        ProviderServer::RequestObserver requestObserver;
     };
 
     // `clock` and `random` must outlive the stack.

@@ -5,8 +5,11 @@
 #include "RequestGuardServer.h"
 #include "common/Logging.h"
 #include "http/MultipartCodec.h"
+#include "oauth1/AuthorizationHeader.h"
 
 #include <QAbstractHttpServer>
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
@@ -14,6 +17,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrlQuery>
 
 #ifdef Q_OS_LINUX
 #include <arpa/inet.h>
@@ -136,6 +140,52 @@ Result<void> listenSharingPort(QTcpServer &tcp, quint16 port)
     Q_UNUSED(tcp);
     return failure(QStringLiteral("sharing a port between servers needs Linux's SO_REUSEPORT"));
 #endif
+}
+
+// For the request log only (never used to decide anything): the client a request names in
+// its Authorization header, its query or its form body.
+QByteArray firstField(const http::FormFields &fields, QByteArrayView name)
+{
+    for (const auto &[key, value] : fields) {
+        if (key == name)
+            return value;
+    }
+    return {};
+}
+
+QString namedClient(const ProviderServer::IncomingRequest &incoming)
+{
+    bool formBody = false;
+    for (const auto &[name, value] : incoming.headers) {
+        if (name.compare("content-type", Qt::CaseInsensitive) == 0)
+            formBody = value.trimmed().toLower().startsWith("application/x-www-form-urlencoded");
+        if (name.compare("authorization", Qt::CaseInsensitive) != 0)
+            continue;
+        const QByteArray trimmed = value.trimmed();
+        if (trimmed.size() > 6 && trimmed.first(6).compare("Basic ", Qt::CaseInsensitive) == 0) {
+            const auto decoded = QByteArray::fromBase64Encoding(trimmed.sliced(6).trimmed());
+            if (decoded)
+                return QUrl::fromPercentEncoding(decoded.decoded.split(':').constFirst());
+        } else if (trimmed.size() > 6 && trimmed.first(6).compare("OAuth ", Qt::CaseInsensitive) == 0) {
+            if (const auto fields = oauth1::AuthorizationHeader::parse(trimmed))
+                return QString::fromUtf8(firstField(*fields, "oauth_consumer_key"));
+        }
+    }
+    const auto fromFields = [](const QByteArray &encoded) -> QString {
+        const auto fields = http::decodeForm(encoded);
+        if (!fields)
+            return {};
+        for (const QByteArrayView name :
+             {QByteArrayView("client_id"), QByteArrayView("oauth_consumer_key")}) {
+            const QByteArray value = firstField(*fields, name);
+            if (!value.isEmpty())
+                return QString::fromUtf8(value);
+        }
+        return {};
+    };
+    if (QString client = fromFields(incoming.url.query(QUrl::FullyEncoded).toLatin1()); !client.isEmpty())
+        return client;
+    return formBody ? fromFields(incoming.body) : QString();
 }
 
 } // namespace
@@ -332,6 +382,33 @@ void ProviderServer::setIndexPage(const QString &titlePrefix, IndexHandler handl
 
 ProviderResponse ProviderServer::handle(const IncomingRequest &incoming)
 {
+    if (!m_requestObserver)
+        return dispatch(incoming);
+    const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
+    QElapsedTimer timer;
+    timer.start();
+    m_sessionUser.clear();
+    ProviderResponse response = dispatch(incoming);
+    ServedRequest served;
+    served.startedMs = startedMs;
+    served.durationUs = timer.nsecsElapsed() / 1000;
+    served.method = incoming.method;
+    served.target = incoming.url.path(QUrl::FullyDecoded);
+    const QUrlQuery query(incoming.url);
+    if (served.target.endsWith(u"/index.php") && query.hasQueryItem(QStringLiteral("title")))
+        served.target += u"?title=" + query.queryItemValue(QStringLiteral("title"), QUrl::FullyDecoded);
+    served.status = response.status;
+    served.user = response.saveSession ? response.saveSession->value(QStringLiteral("wsUserName")).toString()
+                                       : m_sessionUser;
+    if (response.endSession)
+        served.user = m_sessionUser;
+    served.client = namedClient(incoming);
+    m_requestObserver(served);
+    return response;
+}
+
+ProviderResponse ProviderServer::dispatch(const IncomingRequest &incoming)
+{
     const QByteArray contentLength = [&] {
         for (const auto &[name, value] : incoming.headers) {
             if (name.compare("content-length", Qt::CaseInsensitive) == 0)
@@ -439,6 +516,8 @@ void ProviderServer::loadSession(HttpRequest &request)
         return;
     request.sessionId = id;
     request.session = **loaded;
+    if (m_requestObserver)
+        m_sessionUser = request.session.value(QStringLiteral("wsUserName")).toString();
 }
 
 void ProviderServer::applySession(const HttpRequest &request, ProviderResponse &response)

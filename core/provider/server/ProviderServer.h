@@ -133,6 +133,26 @@ public:
     // loaded and before the module: MediaWiki's session providers (OAuth's bearer tokens).
     void setApiAuthenticator(ApiAuthenticator authenticator);
 
+    // One request the server answered, for a live log (the console's provider panel). Only
+    // names and the status: no bodies, no headers, nothing secret.
+    struct ServedRequest
+    {
+        qint64 startedMs = 0; // when it arrived, milliseconds since the Unix epoch
+        qint64 durationUs = 0; // until the answer was ready (not written)
+        QByteArray method; // upper case
+        // The path; for index.php with a title in the query string "<path>?title=<title>".
+        QString target;
+        int status = 0;
+        QString user; // the session's user when there is one, else empty
+        // The client the request names (client_id, oauth_consumer_key, or the user name of a
+        // Basic Authorization header); empty when it names none.
+        QString client;
+    };
+    using RequestObserver = std::function<void(const ServedRequest &)>;
+    // Called after each answered request, on the server's thread (with several serving
+    // threads, on each of them: the observer must be thread-safe). Costs nothing when unset.
+    void setRequestObserver(RequestObserver observer) { m_requestObserver = std::move(observer); }
+
     // A request as it came off the socket.
     struct IncomingRequest
     {
@@ -154,6 +174,7 @@ private:
         QString message;
     };
 
+    ProviderResponse dispatch(const IncomingRequest &incoming);
     ProviderResponse handleApi(HttpRequest &&request, std::optional<FormProblem> formError);
     ProviderResponse handleRest(HttpRequest &&request, std::optional<FormProblem> formError);
     ProviderResponse handleIndex(HttpRequest &&request, std::optional<FormProblem> formError);
@@ -174,6 +195,8 @@ private:
     QMap<QString, RestHandler> m_wellKnownRoutes;
     QMap<QString, IndexHandler> m_indexPages;
     ApiAuthenticator m_apiAuthenticator;
+    RequestObserver m_requestObserver;
+    QString m_sessionUser; // the user of the session loaded for the current request
 };
 
 } // namespace mwauth::provider

@@ -2,6 +2,8 @@
 
 #include "PlaceholderPage.h"
 #include "UiResources.h"
+#include "provider/ProviderHost.h"
+#include "provider/ProviderPage.h"
 #include "workbench/JwtWorkbenchPage.h"
 
 #include <QAction>
@@ -21,7 +23,8 @@ namespace mwauth::ui {
 namespace {
 const QString geometryKey = QStringLiteral("mainWindow/geometry");
 const QString pageKey = QStringLiteral("mainWindow/page");
-const QString defaultPage = QStringLiteral("workbench");
+// The first run lands on the embedded provider with its demo data.
+const QString defaultPage = QStringLiteral("provider");
 constexpr int pageIdRole = Qt::UserRole;
 } // namespace
 
@@ -37,6 +40,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_navigation(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_pageLabel(new QLabel(this))
+    , m_providerHost(new provider::ProviderHost(m_clock, m_random, this))
+    , m_providerLabel(new QLabel(this))
 {
     initResources();
     setObjectName(QStringLiteral("mainWindow"));
@@ -61,7 +66,29 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_pageLabel->setObjectName(QStringLiteral("statusPageLabel"));
     statusBar()->setObjectName(QStringLiteral("statusBar"));
+    statusBar()->addPermanentWidget(m_providerLabel);
     statusBar()->addPermanentWidget(m_pageLabel);
+    m_providerLabel->setObjectName(QStringLiteral("statusProviderLabel"));
+    const auto showProviderState = [this] {
+        using State = provider::ProviderHost::State;
+        switch (m_providerHost->state()) {
+        case State::Running:
+            m_providerLabel->setText(tr("Local provider: %1").arg(m_providerHost->info().baseUrl.toString()));
+            break;
+        case State::Starting:
+            m_providerLabel->setText(tr("Local provider: starting…"));
+            break;
+        case State::Stopping:
+            m_providerLabel->setText(tr("Local provider: stopping…"));
+            break;
+        case State::Stopped:
+            m_providerLabel->setText(tr("Local provider: stopped"));
+            break;
+        }
+    };
+    connect(m_providerHost, &provider::ProviderHost::stateChanged, this, showProviderState);
+    connect(m_providerHost, &provider::ProviderHost::started, this, showProviderState);
+    showProviderState();
 
     createPages();
     createMenus();
@@ -71,6 +98,11 @@ MainWindow::MainWindow(QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::startLocalProviderIfWanted()
+{
+    m_providerPage->startIfWanted();
+}
 
 void MainWindow::addPage(const QString &id, const QString &title, const QString &iconName, QWidget *page)
 {
@@ -113,12 +145,10 @@ void MainWindow::createPages()
                                 tr("Key management is not built yet: it comes with the local provider's key "
                                    "ring. To generate a single key now, use the JWT & JWKS workbench."),
                                 this));
-    addPage(QStringLiteral("provider"), tr("Local provider"), QStringLiteral("provider"),
-            new PlaceholderPage(
-                tr("Local provider"),
-                tr("Starts a MediaWiki look-alike OAuth and OpenID Connect provider on this "
-                   "computer, with demo users and consumers."),
-                tr("The local test provider is not built yet: it comes with the provider core."), this));
+    m_providerPage = new ProviderPage(m_providerHost, &m_clock, this);
+    connect(m_providerPage, &ProviderPage::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    addPage(QStringLiteral("provider"), tr("Local provider"), QStringLiteral("provider"), m_providerPage);
     addPage(
         QStringLiteral("profiles"), tr("Profiles"), QStringLiteral("profiles"),
         new PlaceholderPage(tr("Profiles"),

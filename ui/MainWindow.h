@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Clock.h"
+#include "common/Random.h"
 
 #include <QMainWindow>
 
@@ -8,7 +9,13 @@ class QLabel;
 class QListWidget;
 class QStackedWidget;
 
+namespace mwauth::provider {
+class ProviderHost;
+}
+
 namespace mwauth::ui {
+
+class ProviderPage;
 
 // The console's main window: a sidebar of tools (DESIGN.md section 2) beside the current
 // tool's page, a menu bar, a status bar.
@@ -30,6 +37,13 @@ public:
     QString currentPageId() const;
     void setCurrentPage(const QString &id);
 
+    // The console's embedded provider and its page.
+    provider::ProviderHost *providerHost() const { return m_providerHost; }
+    ProviderPage *providerPage() const { return m_providerPage; }
+    // What the console does at start (main.cpp): starts the embedded provider with demo data
+    // unless the user switched that off (ProviderPage::startIfWanted).
+    void startLocalProviderIfWanted();
+
 public slots:
     void showAbout();
 
@@ -45,9 +59,13 @@ private:
     void saveSettings() const;
 
     SystemClock m_clock;
+    SystemRandom m_random;
     QListWidget *m_navigation;
     QStackedWidget *m_pages;
     QLabel *m_pageLabel;
+    provider::ProviderHost *m_providerHost;
+    ProviderPage *m_providerPage = nullptr;
+    QLabel *m_providerLabel;
 };
 
 } // namespace mwauth::ui

@@ -64,5 +64,6 @@ int main(int argc, char *argv[])
 
     mwauth::ui::MainWindow window;
     window.show();
+    window.startLocalProviderIfWanted();
     return QApplication::exec();
 }

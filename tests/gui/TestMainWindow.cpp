@@ -86,10 +86,10 @@ void TestMainWindow::titleAndAccessibleNames()
     QCOMPARE(navigation->accessibleName(), QStringLiteral("Tools"));
     QCOMPARE(navigation->count(), 7);
     QVERIFY(m_window->statusBar()->isVisible());
-    // First start: the only working tool.
-    QCOMPARE(m_window->currentPageId(), QStringLiteral("workbench"));
+    // First start: the embedded provider with its demo data.
+    QCOMPARE(m_window->currentPageId(), QStringLiteral("provider"));
     QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("statusPageLabel"))->text(),
-             QStringLiteral("JWT & JWKS"));
+             QStringLiteral("Local provider"));
     for (int i = 0; i < navigation->count(); ++i) {
         QWidget *page = m_window->findChild<QStackedWidget *>(QStringLiteral("pages"))->widget(i);
         QCOMPARE(page->accessibleName(), navigation->item(i)->text());
@@ -139,8 +139,6 @@ void TestMainWindow::placeholdersSayNotBuiltYet_data()
                             << "Grants and tokens are not built yet";
     QTest::newRow("keys") << "keys"
                           << "Key management is not built yet";
-    QTest::newRow("provider") << "provider"
-                              << "The local test provider is not built yet";
     QTest::newRow("profiles") << "profiles"
                               << "Profiles are not built yet";
 }
@@ -157,9 +155,11 @@ void TestMainWindow::placeholdersSayNotBuiltYet()
     QVERIFY2(label->text().startsWith(notice), qPrintable(label->text()));
     // Nothing to click on a page that does nothing yet.
     QVERIFY(page->findChildren<QAbstractButton *>().isEmpty());
-    // The workbench is not a placeholder.
-    m_window->setCurrentPage(QStringLiteral("workbench"));
-    QVERIFY(!currentPage(m_window)->findChild<QLabel *>(QStringLiteral("notBuiltNotice")));
+    // The workbench and the provider panel are not placeholders.
+    for (const QString &working : {QStringLiteral("workbench"), QStringLiteral("provider")}) {
+        m_window->setCurrentPage(working);
+        QVERIFY(!currentPage(m_window)->findChild<QLabel *>(QStringLiteral("notBuiltNotice")));
+    }
 }
 
 void TestMainWindow::iconsRender()
@@ -230,7 +230,7 @@ void TestMainWindow::unknownStoredPageFallsBack()
     QSettings().setValue(QStringLiteral("mainWindow/page"), QStringLiteral("no-such-page"));
     QSettings().setValue(QStringLiteral("mainWindow/geometry"), QByteArray("garbage"));
     MainWindow window;
-    QCOMPARE(window.currentPageId(), QStringLiteral("workbench"));
+    QCOMPARE(window.currentPageId(), QStringLiteral("provider"));
     QCOMPARE(window.size(), QSize(1280, 800));
 }
 

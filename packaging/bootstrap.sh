@@ -21,12 +21,12 @@ build_packages=(
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins libgl-dev
-    qtkeychain-qt6-dev libssl-dev libbenchmark-dev
+    qtkeychain-qt6-dev libssl-dev libbenchmark-dev libqrencode-dev
 )
 # What the tests add: the independent peers they cross-check against.
 test_packages=(
     python3 python3-jwcrypto python3-requests python3-oauthlib python3-jwt python3-cryptography
-    python3-authlib python3-mwoauth python3-requests-oauthlib
+    python3-authlib python3-mwoauth python3-requests-oauthlib zbar-tools
     gnome-keyring dbus libsecret-tools
     postgresql-15 libqt6sql6-psql
     mediawiki php-cli php-sqlite3 php-intl php-mbstring php-xml curl

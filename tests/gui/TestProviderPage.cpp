@@ -8,10 +8,12 @@
 #include "MainWindow.h"
 #include "otp/Base32.h"
 #include "otp/Otp.h"
+#include "otp/OtpAuthUri.h"
 #include "provider/ProviderHost.h"
 #include "provider/ProviderPage.h"
 #include "provider/RequestLogModel.h"
 #include "widgets/Confirmation.h"
+#include "widgets/QrCodeView.h"
 
 #include <QCheckBox>
 #include <QFile>
@@ -21,10 +23,12 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -48,6 +52,7 @@ private slots:
     void automaticStartFallsBackToAnyPort();
     void autostartCanBeSwitchedOff();
     void resetAsksAndWipes();
+    void totpQrCodeScans();
     void mainWindowHostsTheProvider();
 
 private:
@@ -344,6 +349,62 @@ void TestProviderPage::resetAsksAndWipes()
     QVERIFY(!secretOf().isEmpty());
     QVERIFY(secretOf() != secretBefore);
     QVERIFY(m_host->info().demoAccounts.size() >= 5);
+}
+
+void TestProviderPage::totpQrCodeScans()
+{
+    QSignalSpy started(m_host, &provider::ProviderHost::started);
+    m_page->startProvider();
+    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 60000);
+    auto *accounts = m_page->findChild<QTableWidget *>(QStringLiteral("demoAccounts"));
+    auto *qr = m_page->findChild<QrCodeView *>(QStringLiteral("totpQrCode"));
+    QVERIFY(qr);
+    // The first account with TOTP is shown.
+    const provider::DemoAccount &shown = m_host->info().demoAccounts.at(accounts->currentRow());
+    QVERIFY(!shown.totpSecret.isEmpty());
+    QCOMPARE(qr->text(), ProviderPage::totpUri(shown));
+
+    // A real QR decoder (zbar) reads back the same URI, and the URI carries the account's key.
+    const QString zbar = QStandardPaths::findExecutable(QStringLiteral("zbarimg"));
+    QVERIFY2(!zbar.isEmpty(), "zbarimg is missing: install the Debian package zbar-tools");
+    const QString png = m_dir.filePath(QStringLiteral("totp-qr.png"));
+    QVERIFY(qr->render(6).save(png));
+    QProcess decoder;
+    decoder.start(zbar, {QStringLiteral("--raw"), QStringLiteral("-q"), png});
+    QVERIFY(decoder.waitForFinished(30000));
+    QCOMPARE(decoder.exitCode(), 0);
+    const QString scanned = QString::fromUtf8(decoder.readAllStandardOutput()).trimmed();
+    QCOMPARE(scanned, qr->text());
+    const auto uri = otp::OtpAuthUri::parse(scanned);
+    QVERIFY2(uri, qPrintable(uri ? QString() : uri.error().message()));
+    QCOMPARE(uri->account, shown.name);
+    QCOMPARE(uri->parameters.secret, *otp::Base32::decode(shown.totpSecret.toLatin1()));
+    // The widget paints it (dark modules on white) at its size.
+    const QImage painted = qr->grab().toImage();
+    int dark = 0;
+    int light = 0;
+    for (int y = 0; y < painted.height(); y += 2) {
+        for (int x = 0; x < painted.width(); x += 2) {
+            const QRgb pixel = painted.pixel(x, y);
+            dark += pixel == qRgb(0, 0, 0);
+            light += pixel == qRgb(255, 255, 255);
+        }
+    }
+    QVERIFY2(dark > 100 && light > 100, qPrintable(QStringLiteral("%1 dark, %2 light").arg(dark).arg(light)));
+
+    // An account without TOTP shows no code and says why.
+    for (int row = 0; row < accounts->rowCount(); ++row) {
+        if (m_host->info().demoAccounts.at(row).totpSecret.isEmpty()) {
+            accounts->setCurrentCell(row, 0);
+            QVERIFY(qr->text().isEmpty());
+            QVERIFY(qr->modules().isNull());
+            QVERIFY(m_page->findChild<QLabel *>(QStringLiteral("qrCaption"))
+                        ->text()
+                        .contains(QStringLiteral("no TOTP key")));
+            return;
+        }
+    }
+    QFAIL("no demo account without TOTP");
 }
 
 void TestProviderPage::mainWindowHostsTheProvider()

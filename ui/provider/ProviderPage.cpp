@@ -4,7 +4,9 @@
 #include "UiResources.h"
 #include "otp/Base32.h"
 #include "otp/Otp.h"
+#include "otp/OtpAuthUri.h"
 #include "widgets/Confirmation.h"
+#include "widgets/QrCodeView.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -193,7 +195,23 @@ void ProviderPage::buildUi()
     m_accounts->horizontalHeader()->setStretchLastSection(true);
     m_accounts->verticalHeader()->hide();
     m_accounts->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_tabs->addTab(m_accounts, tr("Demo &accounts"));
+    m_accounts->setSelectionMode(QAbstractItemView::SingleSelection);
+    auto *accountsPage = new QWidget(m_tabs);
+    auto *accountsLayout = new QHBoxLayout(accountsPage);
+    accountsLayout->addWidget(m_accounts, 1);
+    auto *qrColumn = new QVBoxLayout;
+    m_qrCaption = new QLabel(accountsPage);
+    m_qrCaption->setObjectName(QStringLiteral("qrCaption"));
+    m_qrCaption->setWordWrap(true);
+    m_qrCaption->setAlignment(Qt::AlignHCenter);
+    m_qrCode = new QrCodeView(accountsPage);
+    m_qrCode->setObjectName(QStringLiteral("totpQrCode"));
+    m_qrCode->setMinimumSize(180, 180);
+    qrColumn->addWidget(m_qrCode, 1);
+    qrColumn->addWidget(m_qrCaption);
+    accountsLayout->addLayout(qrColumn);
+    connect(m_accounts, &QTableWidget::currentCellChanged, this, &ProviderPage::showTotpQrCode);
+    m_tabs->addTab(accountsPage, tr("Demo &accounts"));
 
     auto *clientsPage = new QWidget(m_tabs);
     auto *clientsLayout = new QVBoxLayout(clientsPage);
@@ -355,6 +373,8 @@ void ProviderPage::onStateChanged(provider::ProviderHost::State state)
     case State::Stopped:
         for (QLineEdit *field : std::as_const(m_addressFields))
             field->clear();
+        m_qrCode->setText(QString());
+        m_qrCaption->clear();
         if (!m_status->text().startsWith(tr("Could not start")))
             m_status->setText(tr("Stopped."));
         break;
@@ -437,6 +457,40 @@ void ProviderPage::fillDemoTables()
     m_accounts->resizeColumnsToContents();
     m_clients->resizeColumnsToContents();
     refreshTotpCodes();
+    // Show the first account with TOTP, ready to be scanned.
+    for (int row = 0; row < info.demoAccounts.size(); ++row) {
+        if (!info.demoAccounts.at(row).totpSecret.isEmpty()) {
+            m_accounts->setCurrentCell(row, 0);
+            break;
+        }
+    }
+    showTotpQrCode(m_accounts->currentRow());
+}
+
+QString ProviderPage::totpUri(const provider::DemoAccount &account)
+{
+    const auto key = otp::Base32::decode(account.totpSecret.toLatin1());
+    if (account.totpSecret.isEmpty() || !key)
+        return {};
+    otp::OtpAuthUri uri;
+    uri.issuer = QStringLiteral("MWAuth Local Provider"); // the provider's sitename, as OATHAuth uses it
+    uri.account = account.name;
+    uri.parameters.secret = *key;
+    return uri.toString();
+}
+
+void ProviderPage::showTotpQrCode(int row)
+{
+    const QList<provider::DemoAccount> &accounts = m_host->info().demoAccounts;
+    const QString uri = row >= 0 && row < accounts.size() ? totpUri(accounts.at(row)) : QString();
+    m_qrCode->setText(uri);
+    if (uri.isEmpty())
+        m_qrCaption->setText(row >= 0 && row < accounts.size()
+                                 ? tr("%1 has no TOTP key.").arg(accounts.at(row).name)
+                                 : QString());
+    else
+        m_qrCaption->setText(
+            tr("Scan with an authenticator app to log in as %1.").arg(accounts.at(row).name));
 }
 
 void ProviderPage::refreshTotpCodes()

@@ -18,6 +18,7 @@ class QTimer;
 
 namespace mwauth::ui {
 
+class QrCodeView;
 class RequestLogModel;
 
 // The "Local provider" tool: starts and stops the embedded MediaWiki look-alike (on the
@@ -56,6 +57,8 @@ public:
     RequestLogModel *requestLog() const { return m_log; }
     QSortFilterProxyModel *requestLogFilter() const { return m_logFilter; }
     QString statusText() const;
+    // The otpauth:// URI of a demo account's TOTP key (empty without one).
+    static QString totpUri(const provider::DemoAccount &account);
 
 signals:
     void statusMessage(const QString &message);
@@ -71,6 +74,7 @@ private:
     void showAddresses();
     void fillDemoTables();
     void refreshTotpCodes();
+    void showTotpQrCode(int row);
     void setFormEnabled(bool enabled);
 
     provider::ProviderHost *m_host;
@@ -87,6 +91,8 @@ private:
     QList<QLineEdit *> m_addressFields;
     QTabWidget *m_tabs;
     QTableWidget *m_accounts;
+    QrCodeView *m_qrCode;
+    QLabel *m_qrCaption;
     QTableWidget *m_clients;
     QCheckBox *m_showSecrets;
     QLineEdit *m_logFilterText;

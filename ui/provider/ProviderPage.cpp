@@ -122,7 +122,9 @@ void ProviderPage::buildUi()
     });
     databaseRow->addWidget(m_database, 1);
     databaseRow->addWidget(browse);
-    form->addRow(tr("&Database:"), databaseRow);
+    auto *databaseLabel = new QLabel(tr("&Database:"), serverBox);
+    databaseLabel->setBuddy(m_database);
+    form->addRow(databaseLabel, databaseRow);
 
     m_scriptPath = new QLineEdit(serverBox);
     m_scriptPath->setObjectName(QStringLiteral("scriptPathEdit"));
@@ -388,7 +390,9 @@ void ProviderPage::onStarted()
     const provider::ProviderHost::Info &info = m_host->info();
     m_fallBackToAnyPort = false;
     m_status->setText(
-        tr("Running on %1 (%n serving thread(s)).", nullptr, info.workers).arg(info.baseUrl.toString()));
+        info.workers == 1
+            ? tr("Running on %1 (one serving thread).").arg(info.baseUrl.toString())
+            : tr("Running on %1 (%2 serving threads).").arg(info.baseUrl.toString()).arg(info.workers));
     showAddresses();
     fillDemoTables();
     emit statusMessage(tr("Local provider running on %1").arg(info.baseUrl.toString()));

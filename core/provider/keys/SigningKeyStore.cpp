@@ -506,6 +506,43 @@ Result<QStringList> SigningKeyStore::sweep(const QString &actor)
     return retired;
 }
 
+Result<SigningKeyInfo> SigningKeyStore::retire(const QString &kid, const QString &actor)
+{
+    if (auto locked = beginLocked(); !locked)
+        return locked.error();
+    const Result<QList<SigningKeyInfo>> found = readKeys(u"sk_kid = ?"_s, {kid});
+    Result<void> step = found ? Result<void>() : Result<void>(found.error());
+    if (step && found->isEmpty())
+        step = fail(ErrorCode::NotFound, u"There is no signing key with kid \"%1\"."_s.arg(kid));
+    if (step && found->constFirst().state == SigningKeyState::Current)
+        step = fail(ErrorCode::Conflict,
+                    u"Key %1 is the current key: it signs every new token. Rotate first (the next key takes "
+                    "over), then retire this one."_s.arg(kid));
+    if (step && found->constFirst().state == SigningKeyState::Retired)
+        step = fail(ErrorCode::Conflict, u"Key %1 is retired already."_s.arg(kid));
+    const qint64 t = now();
+    if (step)
+        step = setState(found->constFirst().id, SigningKeyState::Retired, u"sk_retired"_s, t);
+    if (step) {
+        const SigningKeyInfo &key = found->constFirst();
+        QJsonObject detail {
+            {u"retired"_s, key.kid}, {u"early"_s, true}, {u"was"_s, signingKeyStateName(key.state)}};
+        if (key.retireAfter > 0)
+            detail.insert(u"retire_after"_s, key.retireAfter);
+        step = audit(actor, u"signingkey/retire"_s, detail);
+    }
+    if (!step) {
+        rollback();
+        return step.error();
+    }
+    if (auto committed = commit(); !committed)
+        return committed.error();
+    SigningKeyInfo retired = found->constFirst();
+    retired.state = SigningKeyState::Retired;
+    retired.retired = t;
+    return retired;
+}
+
 Result<QList<SigningKeyInfo>> SigningKeyStore::cachedKeys()
 {
     const quint64 generation = g_keysGeneration.load(std::memory_order_acquire);

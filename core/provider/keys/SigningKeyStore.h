@@ -143,6 +143,11 @@ public:
     Result<SigningKeyRotation> rotate(const QString &actor);
     // Marks retiring keys whose retireAfter has passed as retired. Returns their kids.
     Result<QStringList> sweep(const QString &actor = QStringLiteral("provider"));
+    // Retires one key now, before its time: a next key (it never signed; it just stops being
+    // published) or a retiring key (tokens it signed stop verifying at once; the caller warns).
+    // NotFound for an unknown kid; Conflict for the current key (rotate first, then retire the
+    // old one) and for a retired key. Returns the key as it is afterwards.
+    Result<SigningKeyInfo> retire(const QString &kid, const QString &actor);
 
     // The current key with its private part, kid and alg, for signing. NotFound when there
     // is none; Crypto when it does not open with this provider's secret.

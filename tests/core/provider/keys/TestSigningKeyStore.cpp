@@ -52,6 +52,7 @@ private slots:
     void sealedValueBoundToItsRow();
     void unknownKid();
     void auditLog();
+    void retireEarly();
 
 private:
     QList<SigningKeyInfo> keysIn(SigningKeyState state);
@@ -619,6 +620,49 @@ void TestSigningKeyStore::auditLog()
     // Nothing in the log looks like a private key.
     for (const QStringList &row : rows)
         QVERIFY(!row.at(2).contains(u"\"d\""_s) && !row.at(2).contains(u"PRIVATE"_s));
+}
+
+void TestSigningKeyStore::retireEarly()
+{
+    QVERIFY(m_store->ensureKeys().ok());
+    const QString first = keysIn(SigningKeyState::Current).constFirst().kid;
+    const QByteArray before = signToken(u"Before"_s);
+    QVERIFY(m_store->rotate(u"Admin"_s).ok());
+    const QString current = keysIn(SigningKeyState::Current).constFirst().kid;
+    const QString next = keysIn(SigningKeyState::Next).constFirst().kid;
+    QVERIFY(verifyWithJwks(before).ok()); // retiring, still published
+
+    // The current key and unknown kids are refused, nothing changes.
+    Result<SigningKeyInfo> refused = m_store->retire(current, u"Admin"_s);
+    QCOMPARE(refused.error().code(), ErrorCode::Conflict);
+    QVERIFY2(refused.error().message().contains(u"Rotate first"_s), qPrintable(refused.error().message()));
+    QCOMPARE(m_store->retire(u"no-such-kid"_s, u"Admin"_s).error().code(), ErrorCode::NotFound);
+    QCOMPARE(keysIn(SigningKeyState::Current).constFirst().kid, current);
+
+    // The retiring key early: the token it signed stops verifying at once, before retire_after.
+    m_clock.advance(10);
+    const Result<SigningKeyInfo> retired = m_store->retire(first, u"Admin"_s);
+    QVERIFY2(retired.ok(), qPrintable(retired.error().toString()));
+    QCOMPARE(retired->state, SigningKeyState::Retired);
+    QCOMPARE(retired->retired, static_cast<qint64>(m_clock.nowSeconds()));
+    QCOMPARE(verifyWithJwks(before).error().code(), ErrorCode::NoMatchingKey);
+    QCOMPARE(m_store->verificationKey(first).error().code(), ErrorCode::NotFound);
+    QCOMPARE(m_store->retire(first, u"Admin"_s).error().code(), ErrorCode::Conflict); // already retired
+
+    // A next key: unpublished, and rotate() then has nothing to promote.
+    QVERIFY(m_store->retire(next, u"Admin"_s).ok());
+    QCOMPARE(keysIn(SigningKeyState::Next).size(), 0);
+    QCOMPARE(m_store->publishedJwks()->value(u"keys"_s).toArray().size(), 1);
+    QCOMPARE(m_store->rotate(u"Admin"_s).error().code(), ErrorCode::Conflict);
+    QVERIFY(signToken(u"Still signs"_s).size() > 0);
+
+    const QList<QStringList> rows = auditRows();
+    int early = 0;
+    for (const QStringList &row : rows) {
+        if (row.at(1) == u"signingkey/retire"_s && row.at(2).contains(u"\"early\":true"_s))
+            ++early;
+    }
+    QCOMPARE(early, 2);
 }
 
 QTEST_GUILESS_MAIN(TestSigningKeyStore)

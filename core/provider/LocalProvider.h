@@ -86,6 +86,8 @@ public:
     // The demo clients after start() with demo set (empty otherwise).
     const QList<DemoClient> &demoClients() const { return m_demoClients; }
 
+    const Clock &clock() const { return m_clock; }
+
     // The parts of the provider's own serving thread, for services and tests; null when not
     // running.
     ProviderStack *stack() { return m_stack.get(); }

@@ -6,9 +6,11 @@
 #include <QList>
 #include <QMutex>
 #include <QObject>
+#include <QPointer>
 #include <QThread>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 namespace mwauth::provider {
@@ -63,6 +65,26 @@ public:
     bool stop();
     // Only for a SQLite file database (InvalidInput through startFailed otherwise).
     bool resetDemoData(const LocalProviderOptions &options);
+
+    // Runs `work` on the provider's thread with the running provider (its own stack: stores and
+    // services of that thread) and hands the result to `done` on this object's thread, unless
+    // `context` is gone by then. When the provider is not running, `done` gets InvalidInput
+    // without `work` being run. For admin operations (keys, consumers) from the GUI thread.
+    template<typename T>
+    void call(QObject *context, std::function<Result<T>(LocalProvider &)> work,
+              std::function<void(Result<T>)> done)
+    {
+        QPointer<QObject> guard(context);
+        QMetaObject::invokeMethod(m_worker, [this, guard, work = std::move(work), done = std::move(done)] {
+            Result<T> result = m_provider && m_provider->isRunning()
+                ? work(*m_provider)
+                : Result<T>(fail(ErrorCode::InvalidInput, tr("The local provider is not running.")));
+            QMetaObject::invokeMethod(this, [guard, done, result = std::move(result)] {
+                if (guard)
+                    done(result);
+            });
+        });
+    }
 
     // Removes a SQLite provider database and the files beside it ("-wal", "-shm", ".secret").
     // Missing files are fine; Io names a file that could not be removed.

@@ -2,6 +2,8 @@
 
 #include "PlaceholderPage.h"
 #include "UiResources.h"
+#include "admin/LocalProviderAdmin.h"
+#include "keys/KeysPage.h"
 #include "provider/ProviderHost.h"
 #include "provider/ProviderPage.h"
 #include "workbench/JwtWorkbenchPage.h"
@@ -14,6 +16,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QNetworkAccessManager>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -42,6 +45,9 @@ MainWindow::MainWindow(QWidget *parent)
     , m_pageLabel(new QLabel(this))
     , m_providerHost(new provider::ProviderHost(m_clock, m_random, this))
     , m_providerLabel(new QLabel(this))
+    , m_network(new QNetworkAccessManager(this))
+    , m_localAdmin(
+          std::make_unique<admin::LocalProviderAdmin>(*m_providerHost, QStringLiteral("MWAuth Console")))
 {
     initResources();
     setObjectName(QStringLiteral("mainWindow"));
@@ -138,13 +144,10 @@ void MainWindow::createPages()
                 tr("Grants and tokens are not built yet: they come with the admin client and the "
                    "MediaWiki OAuth API client."),
                 this));
-    addPage(QStringLiteral("keys"), tr("Keys"), QStringLiteral("keys"),
-            new PlaceholderPage(tr("Keys"),
-                                tr("Generates, publishes and rotates a provider's signing keys "
-                                   "(next, current, retiring, retired)."),
-                                tr("Key management is not built yet: it comes with the local provider's key "
-                                   "ring. To generate a single key now, use the JWT & JWKS workbench."),
-                                this));
+    auto *keys = new KeysPage(m_localAdmin.get(), m_providerHost, m_network, this);
+    connect(keys, &KeysPage::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    addPage(QStringLiteral("keys"), tr("Keys"), QStringLiteral("keys"), keys);
     m_providerPage = new ProviderPage(m_providerHost, &m_clock, this);
     connect(m_providerPage, &ProviderPage::statusMessage, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });

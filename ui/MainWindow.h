@@ -5,10 +5,17 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QLabel;
 class QListWidget;
 class QStackedWidget;
 
+class QNetworkAccessManager;
+
+namespace mwauth::admin {
+class LocalProviderAdmin;
+}
 namespace mwauth::provider {
 class ProviderHost;
 }
@@ -66,6 +73,8 @@ private:
     provider::ProviderHost *m_providerHost;
     ProviderPage *m_providerPage = nullptr;
     QLabel *m_providerLabel;
+    QNetworkAccessManager *m_network;
+    std::unique_ptr<admin::LocalProviderAdmin> m_localAdmin;
 };
 
 } // namespace mwauth::ui

@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -85,7 +86,17 @@ QString ProviderPage::defaultDatabasePath()
 
 void ProviderPage::buildUi()
 {
-    auto *layout = new QVBoxLayout(this);
+    // Everything in a scroll area: the page never forces the window to grow on a small screen.
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("providerScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *content = new QWidget(scroll);
+    scroll->setWidget(content);
+    outer->addWidget(scroll);
+    auto *layout = new QVBoxLayout(content);
 
     auto *title = new QLabel(tr("<h2>Local provider</h2>A MediaWiki look-alike OAuth 1.0a, OAuth 2.0 and "
                                 "OpenID Connect provider on this computer (127.0.0.1 only), with demo "
@@ -208,7 +219,7 @@ void ProviderPage::buildUi()
     m_qrCaption->setAlignment(Qt::AlignHCenter);
     m_qrCode = new QrCodeView(accountsPage);
     m_qrCode->setObjectName(QStringLiteral("totpQrCode"));
-    m_qrCode->setMinimumSize(180, 180);
+    m_qrCode->setMinimumSize(150, 150);
     qrColumn->addWidget(m_qrCode, 1);
     qrColumn->addWidget(m_qrCaption);
     accountsLayout->addLayout(qrColumn);

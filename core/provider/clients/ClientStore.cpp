@@ -389,6 +389,34 @@ Result<QList<ClientAcceptance>> ClientStore::acceptances(qint64 clientId) const
     return list;
 }
 
+bool ClientStore::isUsableBy(const OAuthClient &client, qint64 userId) const
+{
+    return client.isUsableBy(userId, static_cast<qint64>(m_clock.nowSeconds()));
+}
+
+bool ClientStore::isUsableBySomeone(const OAuthClient &client) const
+{
+    return client.isUsableBySomeone(static_cast<qint64>(m_clock.nowSeconds()));
+}
+
+Result<int> ClientStore::expireIdleProposals()
+{
+    const qint64 cutoff = static_cast<qint64>(m_clock.nowSeconds()) - OAuthClient::RequestExpirationAge;
+    // MediaWiki timestamps compare as text; "<=" matches stageAt(), which expires at the age.
+    const QString before
+        = QDateTime::fromSecsSinceEpoch(cutoff, Qt::UTC).toString(QStringLiteral("yyyyMMddHHmmss"));
+    QSqlQuery query(m_db.database());
+    if (!ProviderDatabase::run(query,
+                               QStringLiteral("UPDATE oauth_registered_consumer SET oarc_stage = ?,"
+                                              " oarc_stage_timestamp = ? WHERE oarc_stage = ?"
+                                              " AND oarc_stage_timestamp <= ?"),
+                               {static_cast<int>(ClientStage::Expired), timestamp(),
+                                static_cast<int>(ClientStage::Proposed), before}))
+        return ProviderDatabase::sqlError(QStringLiteral("Idle proposals could not be expired."),
+                                          query.lastError());
+    return query.numRowsAffected();
+}
+
 QByteArray ClientStore::clientSecret(const OAuthClient &client) const
 {
     if (client.secretKey.isEmpty())

@@ -118,6 +118,18 @@ public:
     // ON DELETE CASCADE, plus the tokens recorded only under one of its approvals).
     Result<ClientRemoval> remove(qint64 id, const QString &actor);
 
+    // "May this user use this consumer now": OAuthClient::isUsableBy at the store's clock.
+    // Every endpoint of both OAuth versions asks this (or OAuthClient::isUsableBy with its own
+    // clock); `userId` 0 is anonymous.
+    bool isUsableBy(const OAuthClient &client, qint64 userId) const;
+    // Whether at least the owner may use it now (client authentication, before the user is known).
+    bool isUsableBySomeone(const OAuthClient &client) const;
+
+    // Utils::runAutoMaintenance: proposals whose stage is older than
+    // OAuthClient::RequestExpirationAge become expired (stage timestamp = now). MediaWiki logs
+    // nothing for this, neither does the store. Returns how many expired.
+    Result<int> expireIdleProposals();
+
     static QString actionName(StageAction action); // "approve", "reject", "disable", "reenable"
 
 private:

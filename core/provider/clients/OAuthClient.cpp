@@ -1,5 +1,7 @@
 #include "OAuthClient.h"
 
+#include <QDateTime>
+
 namespace mwauth::provider {
 
 namespace {
@@ -38,11 +40,25 @@ bool clientStageFromName(const QString &name, ClientStage &stage)
     return false;
 }
 
-bool OAuthClient::isUsableBy(qint64 user) const
+ClientStage OAuthClient::stageAt(qint64 nowSeconds) const
 {
-    if (stage == ClientStage::Approved && !ownerOnly)
+    if (stage != ClientStage::Proposed)
+        return stage;
+    QDateTime since = QDateTime::fromString(stageTimestamp, QStringLiteral("yyyyMMddHHmmss"));
+    if (!since.isValid())
+        return stage; // an unreadable timestamp expires nothing
+    since.setTimeSpec(Qt::UTC);
+    return nowSeconds - since.toSecsSinceEpoch() >= RequestExpirationAge ? ClientStage::Expired : stage;
+}
+
+bool OAuthClient::isUsableBy(qint64 user, qint64 nowSeconds) const
+{
+    if (deleted)
+        return false;
+    const ClientStage current = stageAt(nowSeconds);
+    if (current == ClientStage::Approved && !ownerOnly)
         return true;
-    if (stage == ClientStage::Proposed || stage == ClientStage::Approved)
+    if (current == ClientStage::Proposed || current == ClientStage::Approved)
         return user != 0 && user == userId;
     return false;
 }

@@ -12,8 +12,10 @@ namespace mwauth::provider {
 //   proposed(0) --reject---> rejected(2) --approve--> approved(1)
 //   expired(3)  --approve--> approved(1)
 //
-// expired is what MediaWiki sets on proposals left idle for 30 days; the provider only
-// reads it.
+// expired is what MediaWiki sets on proposals left idle for $wgMWOAuthRequestExpirationAge
+// (30 days; Utils::runAutoMaintenance, run now and then from the consumer pages). Here
+// OAuthClient::stageAt() treats such a proposal as expired at once, and
+// ClientStore::expireIdleProposals() writes the stage.
 enum class ClientStage : int {
     Proposed = 0,
     Approved = 1,
@@ -63,9 +65,24 @@ struct OAuthClient
     QStringList oauth2GrantTypes; // authorization_code, refresh_token, client_credentials
     bool trusted = false;
 
-    // Consumer::isUsableBy: approved and not owner-only -> anyone; proposed or approved ->
-    // the owner only; otherwise nobody. `userId` 0 is nobody (anonymous).
-    bool isUsableBy(qint64 userId) const;
+    // $wgMWOAuthRequestExpirationAge: a proposal whose stage has not changed for this long
+    // is expired.
+    static constexpr qint64 RequestExpirationAge = 30 * 24 * 3600;
+
+    // The stage at `nowSeconds` (Unix time): `stage`, except that a proposal idle for
+    // RequestExpirationAge or longer is Expired even before the row says so.
+    ClientStage stageAt(qint64 nowSeconds) const;
+
+    // THE rule "may this user use this consumer now" (Consumer::isUsableBy), for every
+    // endpoint of both OAuth versions: approved and not owner-only -> anyone; proposed (and
+    // not expired by age, see stageAt) or approved -> the owner only; rejected, expired,
+    // disabled or suppressed (`deleted`) -> nobody. `userId` 0 is nobody (anonymous).
+    // Owner-only clients pass for their owner: the OAuth 1 authorize endpoints refuse them
+    // separately (mwoauthserver-consumer-owner-only), as MediaWiki does.
+    bool isUsableBy(qint64 userId, qint64 nowSeconds) const;
+    // Whether someone (at least the owner) may use the client now: for the checks made
+    // before the user is known (client authentication, the login redirect).
+    bool isUsableBySomeone(qint64 nowSeconds) const { return isUsableBy(userId, nowSeconds); }
     bool isConfidential() const { return oauthVersion == OAuthVersion1 || oauth2IsConfidential; }
 };
 

@@ -138,14 +138,19 @@ void AuthorizeApi::install(ProviderServer &server)
                         [this](const RestRequest &request) { return authorize(request); });
 }
 
-bool AuthorizeApi::usableForCode(const OAuthClient &client, qint64 userId)
+bool AuthorizeApi::usableForCode(const OAuthClient &client, qint64 userId, qint64 nowSeconds)
 {
-    if (client.oauthVersion != OAuthClient::OAuthVersion2 || client.deleted || client.ownerOnly
+    if (client.oauthVersion != OAuthClient::OAuthVersion2 || client.ownerOnly
         || !client.oauth2GrantTypes.contains(QStringLiteral("authorization_code")))
         return false;
     if (userId == 0)
-        return client.stage == ClientStage::Approved || client.stage == ClientStage::Proposed;
-    return client.isUsableBy(userId);
+        return client.isUsableBySomeone(nowSeconds);
+    return client.isUsableBy(userId, nowSeconds);
+}
+
+QString AuthorizeApi::notUsableHint(const OAuthClient &client, qint64 userId)
+{
+    return QStringLiteral("Client %1 is not usable by user with ID %2").arg(client.consumerKey).arg(userId);
 }
 
 bool AuthorizeApi::isOidcScope(const QString &scope)
@@ -201,7 +206,10 @@ RestResponse AuthorizeApi::authorize(const RestRequest &request)
         return errorPage(OAuth2Error::invalidClient());
     }
     flow.client = *client;
-    if (!usableForCode(flow.client, flow.userId))
+    // Usable by nobody now (rejected, expired, disabled): an unknown client. Usable, but not
+    // by this user (another user's proposal): access_denied below, after the request's own
+    // checks, as AuthorizationCodeProvider::init does.
+    if (!usableForCode(flow.client, 0, static_cast<qint64>(m_clock.nowSeconds())))
         return errorPage(OAuth2Error::invalidClient());
     flow.redirectUriSent = hasQueryField(request, "redirect_uri");
     flow.redirectUri = queryText(request, "redirect_uri");
@@ -278,6 +286,8 @@ RestResponse AuthorizeApi::authorize(const RestRequest &request)
         return flow.error(
             oidcError(QStringLiteral("login_required"),
                       QStringLiteral("The authorization server requires end-user authentication.")));
+    if (!usableForCode(flow.client, flow.userId, static_cast<qint64>(m_clock.nowSeconds())))
+        return errorPage(OAuth2Error::accessDenied(notUsableHint(flow.client, flow.userId)));
 
     // A fresh login: prompt=login / select_account, or max_age exceeded.
     const double now = m_clock.nowSeconds();

@@ -84,9 +84,12 @@ public:
     void install(ProviderServer &server);
     RestResponse authorize(const RestRequest &request);
 
-    // Whether `client` may run the authorization code flow for `userId` (0: anyone logged in
-    // may, i.e. approved and not owner-only; the owner check needs the user).
-    static bool usableForCode(const OAuthClient &client, qint64 userId);
+    // Whether `client` may run the authorization code flow at `nowSeconds` for `userId`
+    // (OAuthClient::isUsableBy); with `userId` 0 (not known yet) whether it may for someone.
+    static bool usableForCode(const OAuthClient &client, qint64 userId, qint64 nowSeconds);
+    // MediaWiki's refusal of a client the user may not use (AuthorizationCodeProvider::init,
+    // AccessTokenEntity::confirmClientUsable): access_denied with this hint.
+    static QString notUsableHint(const OAuthClient &client, qint64 userId);
     // openid, profile, email, groups: the OIDC scopes understood next to the grants.
     static bool isOidcScope(const QString &scope);
     // PHP's urlencode (space as "+", everything but A-Z a-z 0-9 - _ . escaped).

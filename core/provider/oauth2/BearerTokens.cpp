@@ -210,8 +210,9 @@ Result<void> BearerTokens::checkRow(BearerToken &token) const
         return withHint(ErrorCode::WrongAudience,
                         QStringLiteral("The access token's client no longer exists."), kRevokedHint);
     }
-    if ((rowClient != 0 && rowClient != client->id) || client->deleted
-        || (client->stage != ClientStage::Approved && client->stage != ClientStage::Proposed))
+    // SessionProvider: the token's user (the owner for client_credentials) may use the client now.
+    if ((rowClient != 0 && rowClient != client->id)
+        || !m_clients.isUsableBy(*client, token.hasUser() ? token.userId : client->userId))
         return withHint(
             ErrorCode::NotFound,
             QStringLiteral("The access token's client may not use it (wrong, disabled or rejected client)."),

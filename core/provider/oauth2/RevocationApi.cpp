@@ -35,8 +35,7 @@ std::variant<OAuthClient, OAuth2Error> RevocationApi::authenticateClient(ClientS
             qCWarning(log::providerServer).noquote() << "Client lookup failed:" << client.error().toString();
         return OAuth2Error::invalidClient();
     }
-    const bool usable = client->oauthVersion == 2 && !client->deleted
-        && (client->stage == ClientStage::Approved || client->stage == ClientStage::Proposed);
+    const bool usable = client->oauthVersion == 2 && clients.isUsableBySomeone(*client);
     if (!usable)
         return OAuth2Error::invalidClient();
     if (client->isConfidential()

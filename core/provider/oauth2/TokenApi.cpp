@@ -1,5 +1,6 @@
 #include "TokenApi.h"
 
+#include "AuthorizeApi.h"
 #include "RestParams.h"
 #include "common/ConstantTime.h"
 #include "common/Logging.h"
@@ -136,10 +137,10 @@ std::variant<OAuthClient, OAuth2Error> TokenApi::authenticate(const RestRequest 
             qCWarning(log::providerServer).noquote() << "Client lookup failed:" << client.error().toString();
         return OAuth2Error::invalidClient();
     }
-    // Usable as Consumer::isUsableBy for its owner at least (proposed clients work for them),
-    // OAuth 2, not deleted, and allowed this grant type.
-    const bool usable = client->oauthVersion == 2 && !client->deleted
-        && (client->stage == ClientStage::Approved || client->stage == ClientStage::Proposed)
+    // Usable now by its owner at least (OAuthClient::isUsableBy: proposed clients work for
+    // them, expired ones for nobody), OAuth 2, and allowed this grant type. The user of a code
+    // or refresh token is checked in userTokens().
+    const bool usable = client->oauthVersion == 2 && m_clients.isUsableBySomeone(*client)
         && client->oauth2GrantTypes.contains(grantType);
     if (!usable)
         return OAuth2Error::invalidClient();
@@ -317,6 +318,10 @@ RestResponse TokenApi::refreshToken(const RestRequest &request, const OAuthClien
 RestResponse TokenApi::userTokens(const RestRequest &request, const OAuthClient &client,
                                   const UserGrant &grant)
 {
+    // AccessTokenEntity::confirmClientUsable: the user must be allowed to use the client now
+    // (another user's proposal never is).
+    if (!m_clients.isUsableBy(client, grant.userId))
+        return OAuth2Error::accessDenied(AuthorizeApi::notUsableHint(client, grant.userId)).response(request);
     AccessTokenGrant accessGrant;
     accessGrant.clientId = client.consumerKey;
     accessGrant.clientRowId = client.id;

@@ -115,7 +115,8 @@ IndexResponse ApprovePage::approve(const IndexRequest &request)
                          QStringLiteral("The page to return to is not this wiki's authorization endpoint."));
     consent.returnToQuery = requestParam(request, "returntoquery");
     const Result<OAuthClient> client = m_clients.findByKey(requestParam(request, "client_id"));
-    if (!client || !AuthorizeApi::usableForCode(*client, consent.userId))
+    if (!client
+        || !AuthorizeApi::usableForCode(*client, consent.userId, static_cast<qint64>(m_clock.nowSeconds())))
         return errorPage(400, QStringLiteral("The application is not known or may not be used."));
     consent.client = *client;
     const QStringList scopes = requestParam(request, "scope").split(u' ', Qt::SkipEmptyParts);

@@ -56,6 +56,7 @@ private slots:
     void foreignKeysCascade();
     void isUsableBy_data();
     void isUsableBy();
+    void expireIdleProposals();
 
 private:
     ClientRegistration registration(const QString &name = QStringLiteral("App")) const;

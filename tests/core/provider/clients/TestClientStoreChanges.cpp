@@ -3,6 +3,8 @@
 
 #include "TestClientStore.h"
 
+#include <QDateTime>
+
 #include <QJsonDocument>
 #include <QSqlQuery>
 #include <QTest>
@@ -229,28 +231,75 @@ void TestClientStore::isUsableBy_data()
 {
     QTest::addColumn<int>("stage");
     QTest::addColumn<bool>("ownerOnly");
+    QTest::addColumn<bool>("deleted");
+    QTest::addColumn<qint64>("idle"); // seconds since the stage changed
     QTest::addColumn<bool>("byOwner");
     QTest::addColumn<bool>("byOther");
-    QTest::newRow("approved") << 1 << false << true << true;
-    QTest::newRow("approved owner-only") << 1 << true << true << false;
-    QTest::newRow("proposed") << 0 << false << true << false;
-    QTest::newRow("rejected") << 2 << false << false << false;
-    QTest::newRow("expired") << 3 << false << false << false;
-    QTest::newRow("disabled") << 4 << false << false << false;
-    QTest::newRow("disabled owner-only") << 4 << true << false << false;
+    const qint64 age = OAuthClient::RequestExpirationAge;
+    QTest::newRow("approved") << 1 << false << false << qint64(0) << true << true;
+    QTest::newRow("approved owner-only") << 1 << true << false << qint64(0) << true << false;
+    QTest::newRow("approved long ago") << 1 << false << false << 10 * age << true << true;
+    QTest::newRow("approved, suppressed") << 1 << false << true << qint64(0) << false << false;
+    QTest::newRow("proposed") << 0 << false << false << qint64(0) << true << false;
+    QTest::newRow("proposed, a second before expiry") << 0 << false << false << age - 1 << true << false;
+    QTest::newRow("proposed, idle 30 days: expired") << 0 << false << false << age << false << false;
+    QTest::newRow("rejected") << 2 << false << false << qint64(0) << false << false;
+    QTest::newRow("expired") << 3 << false << false << qint64(0) << false << false;
+    QTest::newRow("disabled") << 4 << false << false << qint64(0) << false << false;
+    QTest::newRow("disabled owner-only") << 4 << true << false << qint64(0) << false << false;
 }
 
 void TestClientStore::isUsableBy()
 {
     QFETCH(int, stage);
     QFETCH(bool, ownerOnly);
+    QFETCH(bool, deleted);
+    QFETCH(qint64, idle);
     QFETCH(bool, byOwner);
     QFETCH(bool, byOther);
+    const qint64 now = static_cast<qint64>(m_clock.nowSeconds());
     OAuthClient client;
     client.userId = 7;
     client.stage = static_cast<ClientStage>(stage);
+    client.stageTimestamp
+        = QDateTime::fromSecsSinceEpoch(now - idle, Qt::UTC).toString(QStringLiteral("yyyyMMddHHmmss"));
     client.ownerOnly = ownerOnly;
-    QCOMPARE(client.isUsableBy(7), byOwner);
-    QCOMPARE(client.isUsableBy(8), byOther);
-    QCOMPARE(client.isUsableBy(0), byOther); // anonymous: only what anyone may use
+    client.deleted = deleted;
+    QCOMPARE(client.isUsableBy(7, now), byOwner);
+    QCOMPARE(client.isUsableBy(8, now), byOther);
+    QCOMPARE(client.isUsableBy(0, now), byOther); // anonymous: only what anyone may use
+    QCOMPARE(client.isUsableBySomeone(now), byOwner);
+    QCOMPARE(client.stageAt(now) == ClientStage::Expired,
+             stage == 3 || (stage == 0 && idle >= OAuthClient::RequestExpirationAge));
+}
+
+void TestClientStore::expireIdleProposals()
+{
+    const IssuedClientCredentials old = registered(registration(QStringLiteral("Old proposal")));
+    m_clock.advance(OAuthClient::RequestExpirationAge - 10);
+    const IssuedClientCredentials young = registered(registration(QStringLiteral("Young proposal")));
+    ClientRegistration approvedRegistration = registration(QStringLiteral("Approved long ago"));
+    approvedRegistration.approved = true;
+    const IssuedClientCredentials approved = registered(approvedRegistration);
+    m_clock.advance(9); // old: a second short of 30 days
+    QCOMPARE(m_store->expireIdleProposals().valueOr(-1), 0);
+    QVERIFY(m_store->isUsableBy(m_store->findById(old.client.id).valueOr({}), m_owner));
+    m_clock.advance(1); // old: exactly 30 days
+    QVERIFY(!m_store->isUsableBy(m_store->findById(old.client.id).valueOr({}), m_owner)); // before the write
+    QCOMPARE(m_store->expireIdleProposals().valueOr(-1), 1);
+    const OAuthClient expired = m_store->findById(old.client.id).valueOr({});
+    QCOMPARE(expired.stage, ClientStage::Expired);
+    QCOMPARE(expired.stageTimestamp,
+             QDateTime::fromSecsSinceEpoch(static_cast<qint64>(m_clock.nowSeconds()), Qt::UTC)
+                 .toString(QStringLiteral("yyyyMMddHHmmss")));
+    QCOMPARE(m_store->findById(young.client.id).valueOr({}).stage, ClientStage::Proposed);
+    m_clock.advance(10 * OAuthClient::RequestExpirationAge); // approved clients never expire
+    QCOMPARE(m_store->expireIdleProposals().valueOr(-1), 1); // the young proposal
+    QCOMPARE(m_store->findById(approved.client.id).valueOr({}).stage, ClientStage::Approved);
+    QCOMPARE(m_store->findById(young.client.id).valueOr({}).stage, ClientStage::Expired);
+    // An expired proposal can still be approved (ConsumerSubmitControl approve).
+    const Result<OAuthClient> revived = m_store->setStage(old.client.id, ClientStore::StageAction::Approve,
+                                                          QStringLiteral("late"), QStringLiteral("Admin"));
+    QVERIFY(revived.ok());
+    QCOMPARE(revived->stage, ClientStage::Approved);
 }

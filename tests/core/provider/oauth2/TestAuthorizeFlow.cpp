@@ -374,8 +374,10 @@ void TestAuthorizeFlow::authorizeErrors_data()
     QTest::newRow("code_challenge_method unknown")
         << u"response_type=code&client_id=%WEB%&code_challenge=%CH%&code_challenge_method=S512"_qs << false
         << u"invalid_request"_qs << u"Code challenge method must be one of `plain`, `S256`"_qs;
+    // AuthorizationCodeProvider::init: usable, but not by this user.
     QTest::newRow("proposed client, not its owner")
-        << u"response_type=code&client_id=%PROP%"_qs << false << u"invalid_client"_qs << QString();
+        << u"response_type=code&client_id=%PROP%"_qs << false << u"access_denied"_qs
+        << u"Client %PROP% is not usable by user with ID"_qs;
     QTest::newRow("unknown scope: redirect, no state")
         << u"response_type=code&client_id=%WEB%&state=abc&scope=basic+nosuchscope&"_qs + cb << true
         << u"invalid_scope"_qs << u"Check the `nosuchscope` scope"_qs;
@@ -394,6 +396,7 @@ void TestAuthorizeFlow::authorizeErrors()
         .replace(u"%PUB%"_qs, m_public.id)
         .replace(u"%PROP%"_qs, m_proposed.id);
     query.replace(u"%CH%"_qs, kChallenge);
+    hint.replace(u"%PROP%"_qs, m_proposed.id);
     const Reply reply = m_browser->get(u"/w/rest.php/oauth2/authorize?"_qs + query);
     if (redirect) {
         QCOMPARE(reply.status, 302);

@@ -40,6 +40,10 @@ enum class ErrorCode {
     Network,
     Timeout,
     Cancelled,
+    Tls, // a TLS handshake failed or a certificate was refused
+    TooLarge, // a response over the size cap
+    Server, // the server answered with an error (an HTTP error status, an API error code)
+    Protocol, // the answer does not follow the protocol (HTML where JSON was wanted, a missing member)
     Internal,
 };
 Q_ENUM_NS(ErrorCode)

@@ -84,6 +84,9 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_authorizeApi->install(*m_server); // rest.php/oauth2/authorize
     m_approvePage = std::make_unique<pages::ApprovePage>(*m_clients, *m_acceptances, m_clock, m_random);
     m_approvePage->install(*m_server); // Special:OAuth/approve, Special:OAuth/rest_redirect
+    m_consumerPages = std::make_unique<pages::ConsumerPages>(*m_clients, *m_users, m_clock, m_random);
+    m_consumerPages->install(*m_server); // Special:OAuthConsumerRegistration, ...ManageConsumers,
+                                         // ...ListConsumers, Special:Log/mwoauthconsumer
     m_discoveryApi = std::make_unique<DiscoveryApi>(*m_keys, m_settings.oauth2.dynamicRegistration);
     m_discoveryApi->install(*m_server); // /.well-known/oauth-authorization-server
     m_clientApi = std::make_unique<ClientApi>(*m_clients, *m_users, *m_keys, *m_accessTokens, m_clock);
@@ -122,6 +125,7 @@ void ProviderStack::close()
     m_registrationApi.reset();
     m_clientApi.reset();
     m_discoveryApi.reset();
+    m_consumerPages.reset();
     m_approvePage.reset();
     m_authorizeApi.reset();
     m_tokenApi.reset();

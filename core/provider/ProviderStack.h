@@ -30,6 +30,7 @@
 #include "provider/oauth2/TokenApi.h"
 #include "provider/oauth2/UserInfoApi.h"
 #include "provider/pages/ApprovePage.h"
+#include "provider/pages/ConsumerPages.h"
 #include "provider/pages/LoginPages.h"
 #include "provider/secret/ProviderSecret.h"
 #include "provider/server/DatabaseSessionStore.h"
@@ -127,6 +128,7 @@ private:
     std::unique_ptr<IdTokens> m_idTokens;
     std::unique_ptr<AuthorizeApi> m_authorizeApi;
     std::unique_ptr<pages::ApprovePage> m_approvePage;
+    std::unique_ptr<pages::ConsumerPages> m_consumerPages;
     std::unique_ptr<TokenApi> m_tokenApi;
     std::unique_ptr<DiscoveryApi> m_discoveryApi;
     std::unique_ptr<ClientApi> m_clientApi;

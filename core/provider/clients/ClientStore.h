@@ -51,6 +51,18 @@ struct IssuedClientCredentials
     QByteArray accessSecret;
 };
 
+// A row of the audit log about a consumer (al_action "mwoauthconsumer/<action>").
+struct ConsumerLogEntry
+{
+    qint64 id = 0;
+    QString timestamp; // MediaWiki timestamp
+    QString actor;
+    QString action; // "propose", "approve", "reject", "disable", "reenable", "update", ...
+    QString consumerKey;
+    QString name; // the consumer's name then
+    QString reason;
+};
+
 // What remove() deleted.
 struct ClientRemoval
 {
@@ -111,6 +123,14 @@ public:
     // new token and secret on the owner's approval; OAuth 2 loses the approval's access
     // tokens (the token service issues a new one). Only for proposed or approved clients.
     Result<IssuedClientCredentials> resetSecret(qint64 id, const QString &reason, const QString &actor);
+
+    // ConsumerSubmitControl `update` without the secret: new restrictions (MWRestrictions JSON,
+    // empty for the default) and RSA key, checked as at registration; audited as "update"
+    // with the reason. Only for proposed or approved clients.
+    Result<OAuthClient> updateDetails(qint64 id, const QString &restrictions, const QString &rsaKey,
+                                      const QString &reason, const QString &actor);
+    // The consumer entries of the audit log, newest first (at most `limit`).
+    Result<QList<ConsumerLogEntry>> logEntries(int limit = 500) const;
 
     Result<OAuthClient> setStage(qint64 id, StageAction action, const QString &reason, const QString &actor);
     Result<OAuthClient> setTrusted(qint64 id, bool trusted, const QString &actor);

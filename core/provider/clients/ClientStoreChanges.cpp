@@ -5,6 +5,8 @@
 
 #include "provider/clients/SqlTransaction.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -100,6 +102,83 @@ Result<OAuthClient> ClientStore::setStage(qint64 id, StageAction action, const Q
     if (const Result<void> logged = audit(actionName(action), *client, reason, actor); !logged)
         return logged.error();
     return client;
+}
+
+Result<OAuthClient> ClientStore::updateDetails(qint64 id, const QString &restrictions, const QString &rsaKey,
+                                               const QString &reason, const QString &actor)
+{
+    if (const Result<void> ok = checkReason(reason); !ok)
+        return ok.error();
+    Result<OAuthClient> client = findById(id);
+    if (!client)
+        return client;
+    if (client->stage != ClientStage::Approved && client->stage != ClientStage::Proposed)
+        return fail(
+            ErrorCode::Conflict,
+            QStringLiteral("The client '%1' is %2; only a proposed or approved client can be updated.")
+                .arg(client->name, clientStageName(client->stage)));
+    // The registration's own checks of the two fields, on the client as it is.
+    ClientRegistration check;
+    check.name = client->name;
+    check.version = client->version;
+    check.oauthVersion = client->oauthVersion;
+    check.callbackUrl = client->callbackUrl;
+    check.callbackIsPrefix = client->callbackIsPrefix;
+    check.email = client->email;
+    check.wiki = client->wiki;
+    check.ownerOnly = client->ownerOnly;
+    check.oauth2IsConfidential = client->oauth2IsConfidential;
+    check.oauth2GrantTypes = client->oauth2GrantTypes;
+    check.grants = client->grants;
+    check.restrictions = restrictions;
+    check.rsaKey = rsaKey;
+    if (const Result<void> valid = check.validate(m_options.wikiId); !valid)
+        return valid.error();
+    client->restrictions = restrictions.isEmpty() ? ClientRegistration::defaultRestrictions() : restrictions;
+    client->rsaKey = rsaKey.trimmed();
+    const QString what = QStringLiteral("The client could not be updated.");
+    SqlTransaction transaction(m_db.database());
+    if (!transaction.started())
+        return ProviderDatabase::sqlError(what, m_db.database().lastError());
+    QSqlQuery query(m_db.database());
+    const Result<int> updated = execCount(
+        query,
+        QStringLiteral("UPDATE oauth_registered_consumer SET oarc_restrictions = ?, oarc_rsa_key = ?"
+                       " WHERE oarc_id = ?"),
+        {client->restrictions, client->rsaKey.isEmpty() ? QVariant() : QVariant(client->rsaKey), id}, what);
+    if (!updated)
+        return updated.error();
+    if (const Result<void> logged = audit(QStringLiteral("update"), *client, reason, actor); !logged)
+        return logged.error();
+    if (const Result<void> committed = transaction.commit(what); !committed)
+        return committed.error();
+    return client;
+}
+
+Result<QList<ConsumerLogEntry>> ClientStore::logEntries(int limit) const
+{
+    QSqlQuery query(m_db.database());
+    if (!ProviderDatabase::run(query,
+                               QStringLiteral("SELECT al_id, al_timestamp, al_actor, al_action, al_detail"
+                                              " FROM audit_log WHERE al_action LIKE 'mwoauthconsumer/%'"
+                                              " ORDER BY al_id DESC LIMIT ?"),
+                               {limit}))
+        return ProviderDatabase::sqlError(QStringLiteral("The consumer log could not be read."),
+                                          query.lastError());
+    QList<ConsumerLogEntry> entries;
+    while (query.next()) {
+        ConsumerLogEntry entry;
+        entry.id = query.value(0).toLongLong();
+        entry.timestamp = query.value(1).toString();
+        entry.actor = query.value(2).toString();
+        entry.action = query.value(3).toString().mid(int(sizeof("mwoauthconsumer/")) - 1);
+        const QJsonObject detail = QJsonDocument::fromJson(query.value(4).toString().toUtf8()).object();
+        entry.consumerKey = detail.value(QStringLiteral("consumer")).toString();
+        entry.name = detail.value(QStringLiteral("name")).toString();
+        entry.reason = detail.value(QStringLiteral("reason")).toString();
+        entries << entry;
+    }
+    return entries;
 }
 
 Result<OAuthClient> ClientStore::setTrusted(qint64 id, bool trusted, const QString &actor)

@@ -124,6 +124,17 @@ QStringList listValues(const CommandLine &cl, const QString &name)
     return values;
 }
 
+// The IP ranges of a client's MWRestrictions.
+QStringList allowedIps(const provider::OAuthClient &c)
+{
+    QStringList ranges;
+    const QJsonArray list
+        = QJsonDocument::fromJson(c.restrictions.toUtf8()).object().value(u"IPAddresses"_s).toArray();
+    for (const QJsonValue &value : list)
+        ranges << value.toString();
+    return ranges;
+}
+
 // A client without any secret: what `list` prints and `add` starts from.
 QJsonObject clientJson(const provider::OAuthClient &c, const QString &owner)
 {
@@ -136,6 +147,8 @@ QJsonObject clientJson(const provider::OAuthClient &c, const QString &owner)
             {u"owner"_s, owner},
             {u"redirect_uri"_s, c.callbackUrl},
             {u"redirect_uri_is_prefix"_s, c.callbackIsPrefix},
+            {u"allowed_ips"_s, QJsonArray::fromStringList(allowedIps(c))},
+            {u"rsa_key"_s, !c.rsaKey.isEmpty()},
             {u"confidential"_s, c.isConfidential()},
             {u"owner_only"_s, c.ownerOnly},
             {u"trusted"_s, c.trusted},
@@ -153,6 +166,13 @@ QString flags(const provider::OAuthClient &c)
         list << u"owner-only"_s;
     if (c.trusted)
         list << u"trusted"_s;
+    if (c.callbackIsPrefix)
+        list << u"callback prefix"_s;
+    if (!c.rsaKey.isEmpty())
+        list << u"RSA key"_s;
+    const QStringList ips = allowedIps(c);
+    if (ips != QStringList {u"0.0.0.0/0"_s, u"::/0"_s})
+        list << u"IPs "_s + ips.join(u' ');
     return list.isEmpty() ? QString() : u"  ["_s + list.join(u", "_s) + u']';
 }
 
@@ -272,6 +292,17 @@ int ProviderClientCommand::add(CommandContext &context, const QStringList &argum
     cl.addOption({u"owner-only"_s, u"Only the owner can use it (OAuth 2: client_credentials only)."_s});
     cl.addOption({u"trusted"_s, u"Users are not asked for consent."_s});
     cl.addOption({u"oauth-version"_s, u"1 (OAuth 1.0a consumer) or 2 (default)."_s, u"n"_s});
+    cl.addOption({u"oauth1"_s, u"An OAuth 1.0a consumer (the same as --oauth-version 1)."_s});
+    cl.addOption({u"rsa-key"_s,
+                  u"OAuth 1.0a: the consumer's RSA public key (PEM file, '-' for standard input) for "
+                  "RSA-SHA1 signatures."_s,
+                  u"pemfile"_s});
+    cl.addOption({u"callback-prefix"_s,
+                  u"The redirect URI is a prefix: the client may send any callback that starts with it."_s});
+    cl.addOption({u"allowed-ip"_s,
+                  u"Only requests from this IP range (CIDR, IPv4 or IPv6) may use the client; repeat or "
+                  "separate with commas. Default: any address."_s,
+                  u"cidr"_s});
     cl.addOption({u"owner"_s, u"The owning user. Default: Admin."_s, u"name"_s});
     cl.addOption({u"email"_s,
                   u"The contact address. Default: the owner's, or "_s + fallbackEmail()
@@ -297,6 +328,24 @@ int ProviderClientCommand::add(CommandContext &context, const QStringList &argum
     int oauthVersion = 2;
     if (!cl.readInteger(u"oauth-version"_s, oauthVersion, 1, 2))
         return ExitUsage;
+    if (cl.isSet(u"oauth1"_s)) {
+        if (cl.isSet(u"oauth-version"_s) && oauthVersion != 1)
+            return cl.usageError(u"--oauth1 and --oauth-version 2 contradict each other."_s);
+        oauthVersion = 1;
+    }
+    if (cl.isSet(u"rsa-key"_s) && oauthVersion != 1)
+        return cl.usageError(u"--rsa-key is for OAuth 1.0a consumers (--oauth1)."_s);
+    const Result<QString> restrictions
+        = provider::ClientRegistration::restrictionsForIpRanges(listValues(cl, u"allowed-ip"_s));
+    if (!restrictions)
+        return cl.usageError(u"--allowed-ip: "_s + restrictions.error().message());
+    QString rsaKey;
+    if (cl.isSet(u"rsa-key"_s)) {
+        const Result<QByteArray> pem = context.readInput(cl.value(u"rsa-key"_s), 65535);
+        if (!pem)
+            return cl.fail(ExitInputError, u"--rsa-key: "_s + pem.error().message());
+        rsaKey = QString::fromUtf8(*pem);
+    }
     if (!cl.isSet(u"name"_s))
         return cl.usageError(u"Give the client's --name."_s);
     const bool ownerOnly = cl.isSet(u"owner-only"_s);
@@ -317,6 +366,9 @@ int ProviderClientCommand::add(CommandContext &context, const QStringList &argum
         r.version = cl.value(u"app-version"_s);
     r.oauthVersion = oauthVersion;
     r.callbackUrl = cl.value(u"redirect-uri"_s);
+    r.callbackIsPrefix = cl.isSet(u"callback-prefix"_s);
+    r.rsaKey = rsaKey;
+    r.restrictions = *restrictions;
     r.description = cl.value(u"description"_s);
     r.email = cl.isSet(u"email"_s) ? cl.value(u"email"_s) : owner->email;
     if (r.email.isEmpty())

@@ -8,11 +8,13 @@
 #include "common/Random.h"
 #include "jose/Jws.h"
 #include "jose/Jwt.h"
+#include "jose/KeyGenerator.h"
 #include "provider/accounts/UserStore.h"
 #include "provider/clients/ClientStore.h"
 #include "provider/keys/SigningKeyStore.h"
 #include "provider/oauth2/AccessTokens.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,6 +42,7 @@ private slots:
     void addText();
     void addPublicLoopback();
     void addOwnerOnlyOAuth1();
+    void addOAuth1WithKeyPrefixAndRanges();
     void addOwnerOnlyOAuth2PrintsItsToken();
     void addOwnerOnlyOAuth2WithoutIssuer();
     void addErrors_data();
@@ -233,6 +236,44 @@ void TestCliProviderClient::addOwnerOnlyOAuth1()
     QCOMPARE(query.value(1).toLongLong(), client->userId);
 }
 
+void TestCliProviderClient::addOAuth1WithKeyPrefixAndRanges()
+{
+    const Result<jose::Jwk> key = jose::KeyGenerator::generate(jose::JwsAlgorithm::RS256);
+    QVERIFY(key);
+    const QString pemFile = m_dir->filePath(u"consumer.pub.pem"_s);
+    QFile file(pemFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(key->toPublicPem().valueOr({}));
+    file.close();
+    const QJsonObject added = addJsonClient(
+        {u"--name"_s, u"Old bot"_s, u"--oauth1"_s, u"--redirect-uri"_s, u"https://bot.example/oauth/"_s,
+         u"--callback-prefix"_s, u"--rsa-key"_s, pemFile, u"--allowed-ip"_s, u"192.0.2.0/24,2001:db8::/32"_s,
+         u"--allowed-ip"_s, u"127.0.0.1/32"_s});
+    QCOMPARE(added.value(u"oauth_version"_s).toInt(), 1);
+    QCOMPARE(added.value(u"stage"_s).toString(), u"approved"_s);
+    QVERIFY(added.value(u"redirect_uri_is_prefix"_s).toBool());
+    QVERIFY(added.value(u"rsa_key"_s).toBool());
+    QCOMPARE(added.value(u"allowed_ips"_s).toArray().size(), 3);
+
+    Store store = openStore();
+    QVERIFY(store.clients);
+    const Result<OAuthClient> client = store.clients->findByKey(added.value(u"client_id"_s).toString());
+    QVERIFY(client);
+    QCOMPARE(client->oauthVersion, 1);
+    QVERIFY(client->callbackIsPrefix);
+    QCOMPARE(client->rsaKey, QString::fromLatin1(key->toPublicPem().valueOr({})).trimmed());
+    QCOMPARE(client->restrictions,
+             u"{\"IPAddresses\":[\"192.0.2.0/24\",\"2001:db8::/32\",\"127.0.0.1/32\"]}"_s);
+    QVERIFY(client->oauth2GrantTypes.isEmpty());
+    // list shows the stage and the restrictions, in text and JSON.
+    const CliRun list = runClient({u"list"_s});
+    QCOMPARE(list.exitCode, 0);
+    QVERIFY2(list.out.contains("callback prefix") && list.out.contains("RSA key")
+                 && list.out.contains("IPs 192.0.2.0/24 2001:db8::/32 127.0.0.1/32"),
+             list.out.constData());
+    QVERIFY(list.out.contains("approved"));
+}
+
 void TestCliProviderClient::addOwnerOnlyOAuth2PrintsItsToken()
 {
     const QString issuer = u"http://127.0.0.1:8089"_s;
@@ -314,6 +355,20 @@ void TestCliProviderClient::addErrors_data()
         << 3 << u"client_credentials"_s;
     QTest::newRow("unknown owner") << base + QStringList {u"--owner"_s, u"Nobody"_s} << 3 << u"--owner"_s;
     QTest::newRow("bad email") << base + QStringList {u"--email"_s, u"nope"_s} << 3 << u"email: "_s;
+    QTest::newRow("allowed-ip not CIDR")
+        << base + QStringList {u"--allowed-ip"_s, u"10.0.0.1"_s} << 2 << u"'10.0.0.1' is not an IP range"_s;
+    QTest::newRow("allowed-ip garbage") << base + QStringList {u"--allowed-ip"_s, u"10.0.0.0/8,nope/3"_s} << 2
+                                        << u"'nope/3' is not an IP range"_s;
+    QTest::newRow("rsa-key for OAuth 2")
+        << base + QStringList {u"--rsa-key"_s, u"key.pem"_s} << 2 << u"--rsa-key is for OAuth 1.0a"_s;
+    QTest::newRow("rsa-key missing file")
+        << base + QStringList {u"--oauth1"_s, u"--rsa-key"_s, u"/nonexistent/key.pem"_s} << 3
+        << u"does not exist"_s;
+    QTest::newRow("rsa-key is a private key")
+        << base + QStringList {u"--oauth1"_s, u"--rsa-key"_s, cliDataPath(u"oauth1-rsa-sha1-test-key.pem"_s)}
+        << 3 << u"rsaKey: this is a private key"_s;
+    QTest::newRow("oauth1 and version 2")
+        << base + QStringList {u"--oauth1"_s, u"--oauth-version"_s, u"2"_s} << 2 << u"contradict"_s;
     QTest::newRow("name too long") << QStringList {u"--name"_s, QString(129, u'n'), u"--redirect-uri"_s,
                                                    u"https://app.example/cb"_s}
                                    << 3 << u"128 bytes"_s;

@@ -3,7 +3,10 @@
 #include "jose/Jwk.h"
 #include "provider/clients/Grants.h"
 
+#include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -173,6 +176,27 @@ const QStringList &ClientRegistration::oauth2GrantTypeNames()
 QString ClientRegistration::defaultRestrictions()
 {
     return QStringLiteral("{\"IPAddresses\":[\"0.0.0.0/0\",\"::/0\"]}");
+}
+
+Result<QString> ClientRegistration::restrictionsForIpRanges(const QStringList &ranges)
+{
+    QJsonArray list;
+    for (const QString &entry : ranges) {
+        const QString range = entry.trimmed();
+        if (range.isEmpty())
+            continue;
+        const auto subnet = QHostAddress::parseSubnet(range);
+        if (subnet.first.isNull() || !range.contains(u'/') || hasControlCharacter(range))
+            return fail(ErrorCode::InvalidInput,
+                        QStringLiteral("'%1' is not an IP range in CIDR notation (such as 192.0.2.0/24 or "
+                                       "2001:db8::/32).")
+                            .arg(range));
+        list.append(range);
+    }
+    if (list.isEmpty())
+        return QString();
+    return QString::fromUtf8(
+        QJsonDocument(QJsonObject {{QStringLiteral("IPAddresses"), list}}).toJson(QJsonDocument::Compact));
 }
 
 Result<void> ClientRegistration::validate(const QString &wikiId) const

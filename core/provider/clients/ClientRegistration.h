@@ -39,6 +39,10 @@ struct ClientRegistration
     static const QStringList &oauth2GrantTypeNames(); // the three grant types, in that order
     // MWRestrictions::newDefault() as JSON.
     static QString defaultRestrictions();
+    // MWRestrictions JSON allowing only `ranges` (CIDR, IPv4 or IPv6, e.g. 192.0.2.0/24,
+    // 2001:db8::/32); "" (the default: any address) for an empty list. InvalidInput naming the
+    // first entry that is not a range with a prefix length.
+    static Result<QString> restrictionsForIpRanges(const QStringList &ranges);
 
     // The checks of ConsumerSubmitControl `propose`, each failing with InvalidInput and a
     // message that names the field (name, version, oauthVersion, callbackUrl, description,

@@ -11,7 +11,6 @@
 #include "provider/login/SessionTokens.h"
 
 #include <QCryptographicHash>
-#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -94,23 +93,7 @@ QStringList ipRangesOf(const QString &restrictions)
 
 Result<QString> restrictionsFrom(const QString &lines)
 {
-    QJsonArray ranges;
-    for (const QString &line : lines.split(u'\n')) {
-        const QString range = line.trimmed();
-        if (range.isEmpty())
-            continue;
-        const auto subnet = QHostAddress::parseSubnet(range);
-        if (subnet.first.isNull() || !range.contains(u'/'))
-            return fail(ErrorCode::InvalidInput,
-                        QStringLiteral("'%1' is not an IP range in CIDR notation (such as 192.0.2.0/24 or "
-                                       "2001:db8::/32).")
-                            .arg(range));
-        ranges.append(range);
-    }
-    if (ranges.isEmpty())
-        return QString(); // the default: any address
-    return QString::fromUtf8(
-        QJsonDocument(QJsonObject {{QStringLiteral("IPAddresses"), ranges}}).toJson(QJsonDocument::Compact));
+    return ClientRegistration::restrictionsForIpRanges(lines.split(u'\n'));
 }
 
 QString consumerDetails(const OAuthClient &client, const QString &owner)

@@ -9,6 +9,7 @@
 
 using namespace mwauth;
 using namespace mwauth::provider;
+using namespace Qt::StringLiterals;
 
 class TestClientRegistration : public QObject
 {
@@ -18,6 +19,8 @@ private slots:
     void initTestCase();
     void validate_data();
     void validate();
+    void restrictionsForIpRanges_data();
+    void restrictionsForIpRanges();
 
 private:
     static ClientRegistration base();
@@ -207,6 +210,48 @@ void TestClientRegistration::validate()
     const QString message = result.error().message();
     QVERIFY2(message.startsWith(refused + QStringLiteral(": ")), qPrintable(message));
     QVERIFY2(message.contains(needle, Qt::CaseInsensitive), qPrintable(message));
+}
+
+void TestClientRegistration::restrictionsForIpRanges_data()
+{
+    QTest::addColumn<QStringList>("ranges");
+    QTest::addColumn<QString>("json"); // "" = default; "error: <text>" = refused with <text>
+    QTest::newRow("none: the default") << QStringList() << QString();
+    QTest::newRow("blank lines only") << QStringList {u" "_s, QString()} << QString();
+    QTest::newRow("IPv4 and IPv6") << QStringList {u"192.0.2.0/24"_s, u" 2001:db8::/32 "_s}
+                                   << u"{\"IPAddresses\":[\"192.0.2.0/24\",\"2001:db8::/32\"]}"_s;
+    QTest::newRow("one host") << QStringList {u"127.0.0.1/32"_s} << u"{\"IPAddresses\":[\"127.0.0.1/32\"]}"_s;
+    QTest::newRow("no prefix length") << QStringList {u"10.0.0.1"_s} << u"error: '10.0.0.1'"_s;
+    QTest::newRow("prefix too long") << QStringList {u"10.0.0.0/33"_s} << u"error: '10.0.0.0/33'"_s;
+    QTest::newRow("IPv6 prefix too long") << QStringList {u"::/129"_s} << u"error: '::/129'"_s;
+    QTest::newRow("octet out of range") << QStringList {u"300.1.1.1/8"_s} << u"error: '300.1.1.1/8'"_s;
+    QTest::newRow("a name") << QStringList {u"10.0.0.0/8"_s, u"example.org/8"_s}
+                            << u"error: 'example.org/8'"_s;
+    QTest::newRow("control character") << QStringList {u"10.0.0.0/8\u0007"_s} << u"error: not an IP range"_s;
+}
+
+void TestClientRegistration::restrictionsForIpRanges()
+{
+    QFETCH(QStringList, ranges);
+    QFETCH(QString, json);
+    const Result<QString> made = ClientRegistration::restrictionsForIpRanges(ranges);
+    if (json.startsWith(u"error: "_s)) {
+        QVERIFY(!made);
+        QCOMPARE(made.error().code(), ErrorCode::InvalidInput);
+        QVERIFY2(made.error().message().contains(json.mid(7)), qPrintable(made.error().message()));
+        QVERIFY(made.error().message().contains(u"CIDR"_s));
+        return;
+    }
+    QVERIFY(made);
+    QCOMPARE(*made, json);
+    // What it makes passes the registration's own check of restrictions.
+    ClientRegistration r;
+    r.restrictions = *made;
+    r.name = u"App"_s;
+    r.callbackUrl = u"https://app.example/cb"_s;
+    r.email = u"dev@example.org"_s;
+    r.oauth2GrantTypes = {u"authorization_code"_s};
+    QVERIFY(r.validate(u"mwauth"_s));
 }
 
 QTEST_GUILESS_MAIN(TestClientRegistration)

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlQuery>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void tokenErrors_data();
     void tokenErrors();
     void reusedCodeRevokesItsToken();
+    void tokenEndpointChecksTheUser();
     void refreshRotation();
     void expiredCodeAndRefreshToken();
     void consentSkipped();
@@ -532,6 +534,58 @@ void TestAuthorizeFlow::tokenErrors()
     QCOMPARE(json[u"error"].toString(), error);
     QCOMPARE(json[u"hint"].toString(), hint);
     QVERIFY(!json[u"error_description"].toString().isEmpty());
+}
+
+// AccessTokenEntity::confirmClientUsable: the code's / refresh token's user must be allowed to
+// use the client when the token is issued. Alice (not the owner) holds a code and a refresh token
+// of m_web; with the client back in the proposed stage (only its owner Admin may use it) both are
+// refused with access_denied naming her; approved again, her new codes work.
+void TestAuthorizeFlow::tokenEndpointChecksTheUser()
+{
+    const Reply first = authorizeWithConsent(
+        *m_browser, authorizePath(m_web, u"redirect_uri="_qs + QUrl::toPercentEncoding(kWebCallback)));
+    const QString firstCode = codeFrom(first);
+    const Reply issued = token(webCodeBody(firstCode));
+    QCOMPARE(issued.status, 200);
+    const QByteArray refresh = issued.json()[u"refresh_token"].toString().toLatin1();
+    const Reply second = authorizeWithConsent(
+        *m_browser, authorizePath(m_web, u"redirect_uri="_qs + QUrl::toPercentEncoding(kWebCallback)));
+    const QString code = codeFrom(second);
+    QVERIFY(!code.isEmpty() && !refresh.isEmpty());
+
+    const auto setStage = [this](ClientStage stage) {
+        QSqlQuery query(m_provider->database()->database());
+        return ProviderDatabase::run(
+            query, u"UPDATE oauth_registered_consumer SET oarc_stage = ? WHERE oarc_consumer_key = ?"_qs,
+            {static_cast<int>(stage), m_web.id});
+    };
+    QVERIFY(setStage(ClientStage::Proposed));
+    const qint64 alice = m_provider->users()->findUser(u"Alice"_qs)->id;
+    const QString hint = u"Client %1 is not usable by user with ID %2"_qs.arg(m_web.id).arg(alice);
+    Reply refused = token(webCodeBody(code));
+    const bool restored = setStage(ClientStage::Approved);
+    QVERIFY(restored);
+    QCOMPARE(refused.status, 401);
+    QCOMPARE(refused.json()[u"error"].toString(), u"access_denied"_qs);
+    QCOMPARE(refused.json()[u"hint"].toString(), hint);
+    QVERIFY(setStage(ClientStage::Proposed));
+    const QByteArray refreshBody
+        = "grant_type=refresh_token&refresh_token=" + QUrl::toPercentEncoding(QString::fromLatin1(refresh))
+        + "&client_id=" + m_web.id.toLatin1() + "&client_secret=" + m_web.secret.toLatin1();
+    refused = token(refreshBody);
+    QVERIFY(setStage(ClientStage::Approved));
+    QCOMPARE(refused.status, 401);
+    QCOMPARE(refused.json()[u"hint"].toString(), hint);
+    // As in league's RefreshTokenGrant, the old refresh token was revoked before the new access
+    // token was refused: it stays used up.
+    const Reply again = token(refreshBody);
+    QCOMPARE(again.status, 401); // league 8.x's invalidRefreshToken
+    QCOMPARE(again.json()[u"error"].toString(), u"invalid_request"_qs);
+    QCOMPARE(again.json()[u"message"].toString(), u"The refresh token is invalid."_qs);
+    // Approved again, Alice's new codes work.
+    const Reply third = authorizeWithConsent(
+        *m_browser, authorizePath(m_web, u"redirect_uri="_qs + QUrl::toPercentEncoding(kWebCallback)));
+    QCOMPARE(token(webCodeBody(codeFrom(third))).status, 200);
 }
 
 void TestAuthorizeFlow::reusedCodeRevokesItsToken()

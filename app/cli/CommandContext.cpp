@@ -90,6 +90,23 @@ QString CommandContext::printable(const QString &text, qsizetype maxLength)
     return result;
 }
 
+std::optional<QString> CommandContext::readLine(qsizetype maxLength)
+{
+    std::fflush(m_out);
+    std::fflush(m_err);
+    QByteArray line;
+    int c = 0;
+    while ((c = std::fgetc(m_in)) != EOF && c != '\n') {
+        if (line.size() < maxLength)
+            line.append(char(c));
+    }
+    if (c == EOF && line.isEmpty())
+        return std::nullopt;
+    if (line.endsWith('\r'))
+        line.chop(1);
+    return QString::fromUtf8(line);
+}
+
 Result<QByteArray> CommandContext::readInput(const QString &path, qsizetype maxBytes)
 {
     if (path == u"-")

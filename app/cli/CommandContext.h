@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -53,6 +54,11 @@ public:
     // Errors (ErrorCode::Io): a missing or unreadable file, a directory, more than
     // `maxBytes` bytes.
     Result<QByteArray> readInput(const QString &path, qsizetype maxBytes = maxInputSize);
+
+    // One line from standard input without its line end, at most `maxLength` bytes (the
+    // rest of a longer line is read and dropped); std::nullopt at end of input. For answers to
+    // questions ("Remove it? [y/N]").
+    std::optional<QString> readLine(qsizetype maxLength = 1024);
 
     // Escapes control characters and cuts very long text, for echoing user input in messages.
     static QString printable(const QString &text, qsizetype maxLength = 200);

@@ -6,6 +6,7 @@
 #include "JwtCommand.h"
 #include "OAuth1Command.h"
 #include "PkceCommand.h"
+#include "ProfileCommand.h"
 #include "ProviderCommand.h"
 #include "RootCommand.h"
 #include "TotpCommand.h"
@@ -28,6 +29,8 @@ int main(int argc, char *argv[])
     root.addGroup(std::make_unique<mwauth::cli::TotpCommand>());
     root.addGroup(std::make_unique<mwauth::cli::OAuth1Command>());
     root.addGroup(std::make_unique<mwauth::cli::PkceCommand>());
+    root.addGroup(std::make_unique<mwauth::cli::ProfileCommand>());
+    root.addGroup(std::make_unique<mwauth::cli::SecretsCommand>());
     // `provider serve` runs QCoreApplication::exec() itself, from inside run().
     root.addGroup(std::make_unique<mwauth::cli::ProviderCommand>());
     return root.run(context, QCoreApplication::arguments().mid(1));

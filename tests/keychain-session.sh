@@ -28,8 +28,23 @@ if [ "${MWAUTH_IN_KEYCHAIN_SESSION:-}" != 1 ]; then
     exit "$status"
 fi
 
-# Inside the session: start the daemon (it reads the new keyring's password on stdin and
-# returns once it is on the bus), then run the command.
-daemon_env=$(printf "%s" "mwauth-test-keyring" | gnome-keyring-daemon --unlock --components=secrets --daemonize)
-: "$daemon_env"
-exec "$@"
+# Inside the session: start the daemon in the foreground as our child (it reads the new
+# keyring's password on stdin), wait until it owns org.freedesktop.secrets on the bus, run the
+# command, then stop the daemon by its process id (it does not always notice the bus ending).
+printf '%s' "mwauth-test-keyring" | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+daemon=$!
+stop_daemon() { kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; }
+trap stop_daemon EXIT INT TERM
+tries=0
+until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 200 ] || ! kill -0 "$daemon" 2>/dev/null; then
+        echo "keychain-session.sh: gnome-keyring-daemon did not come up on the session bus." >&2
+        exit 1
+    fi
+    sleep 0.05
+done
+status=0
+"$@" || status=$?
+exit "$status"

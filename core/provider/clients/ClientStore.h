@@ -132,7 +132,11 @@ public:
     // The consumer entries of the audit log, newest first (at most `limit`).
     Result<QList<ConsumerLogEntry>> logEntries(int limit = 500) const;
 
-    Result<OAuthClient> setStage(qint64 id, StageAction action, const QString &reason, const QString &actor);
+    // `suppress` (reject and disable only, ConsumerSubmitControl's `suppress`): the client is
+    // also hidden (oarc_deleted = 1) from the public lists and usable by nobody; approve and
+    // reenable clear it. The caller checks the mwoauthsuppress right.
+    Result<OAuthClient> setStage(qint64 id, StageAction action, const QString &reason, const QString &actor,
+                                 bool suppress = false);
     Result<OAuthClient> setTrusted(qint64 id, bool trusted, const QString &actor);
     // Deletes the client; its approvals and its access tokens go with it (foreign keys with
     // ON DELETE CASCADE, plus the tokens recorded only under one of its approvals).

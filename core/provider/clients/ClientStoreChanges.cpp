@@ -64,8 +64,11 @@ Result<int> execCount(QSqlQuery &query, const QString &sql, const QVariantList &
 } // namespace
 
 Result<OAuthClient> ClientStore::setStage(qint64 id, StageAction action, const QString &reason,
-                                          const QString &actor)
+                                          const QString &actor, bool suppress)
 {
+    if (suppress && action != StageAction::Reject && action != StageAction::Disable)
+        return fail(ErrorCode::InvalidInput,
+                    QStringLiteral("Only a reject or disable can suppress a client."));
     if (const Result<void> ok = checkReason(reason); !ok)
         return ok.error();
     Result<OAuthClient> client = findById(id);
@@ -87,9 +90,9 @@ Result<OAuthClient> ClientStore::setStage(qint64 id, StageAction action, const Q
     // The stage is part of the WHERE clause, so two admins acting at once cannot both succeed.
     const Result<int> updated = execCount(
         query,
-        QStringLiteral("UPDATE oauth_registered_consumer SET oarc_stage = ?, oarc_stage_timestamp = ?"
-                       " WHERE oarc_id = ? AND oarc_stage = ?"),
-        {static_cast<int>(transition.to), now, id, static_cast<int>(client->stage)},
+        QStringLiteral("UPDATE oauth_registered_consumer SET oarc_stage = ?, oarc_stage_timestamp = ?,"
+                       " oarc_deleted = ? WHERE oarc_id = ? AND oarc_stage = ?"),
+        {static_cast<int>(transition.to), now, suppress ? 1 : 0, id, static_cast<int>(client->stage)},
         QStringLiteral("The client's stage could not be changed."));
     if (!updated)
         return updated.error();
@@ -99,6 +102,7 @@ Result<OAuthClient> ClientStore::setStage(qint64 id, StageAction action, const Q
                         .arg(client->name));
     client->stage = transition.to;
     client->stageTimestamp = now;
+    client->deleted = suppress;
     if (const Result<void> logged = audit(actionName(action), *client, reason, actor); !logged)
         return logged.error();
     return client;

@@ -96,13 +96,17 @@ IndexResponse ConsumerPages::manage(const IndexRequest &request)
         return page.response(500);
     }
     QList<QStringList> rows;
-    for (const OAuthClient &client : *clients)
+    const bool suppressor = isSuppressor(userId);
+    for (const OAuthClient &client : *clients) {
+        if (client.deleted && !suppressor)
+            continue; // suppressed: only the suppress group sees it
         rows << QStringList {
             html::link(
                 indexPath(request, ManageTitle + u'/' + clientStageName(queue) + u'/' + client.consumerKey),
                 client.name),
             htmlEscape(client.version), htmlEscape(client.oauthVersion == 1 ? u"1.0a"_qs : u"2.0"_qs),
             htmlEscape(ownerName(client.userId)), htmlEscape(readableTime(client.stageTimestamp))};
+    }
     if (rows.isEmpty())
         page.addParagraph(QStringLiteral("No consumers are %1.").arg(clientStageName(queue)));
     else
@@ -115,7 +119,8 @@ IndexResponse ConsumerPages::manageOne(Context &context, ClientStage queue, cons
     const IndexRequest &request = context.request;
     HtmlPage page(QStringLiteral("Manage OAuth consumers"));
     Result<OAuthClient> client = m_clients.findByKey(key);
-    if (!client) {
+    const bool suppressor = isSuppressor(context.user.id);
+    if (!client || (client->deleted && !suppressor)) {
         page.addError(QStringLiteral("There is no consumer with the key \"%1\".").arg(key));
         return finish(context, page, 404);
     }
@@ -140,11 +145,19 @@ IndexResponse ConsumerPages::manageOne(Context &context, ClientStage queue, cons
             page.addError(QStringLiteral("The consumer was changed since you loaded the form (it is now %1); "
                                          "look again.")
                               .arg(clientStageName(client->stage)));
+        } else if (requestParam(request, "wpsuppress") == u"1" && !suppressor) {
+            status = 403;
+            page.addError(QStringLiteral("Suppressing a consumer needs the right mwoauthsuppress (group %1). "
+                                         "Nothing was changed.")
+                              .arg(SuppressGroup));
         } else if (!chosen) {
             page.addError(QStringLiteral("The action \"%1\" does not apply to a consumer that is %2.")
                               .arg(action, clientStageName(client->stage)));
         } else if (const Result<OAuthClient> changed
-                   = m_clients.setStage(client->id, chosen->action, reason, context.user.name);
+                   = m_clients.setStage(client->id, chosen->action, reason, context.user.name,
+                                        requestParam(request, "wpsuppress") == u"1"
+                                            && (chosen->action == ClientStore::StageAction::Reject
+                                                || chosen->action == ClientStore::StageAction::Disable));
                    !changed) {
             status = changed.error().code() == ErrorCode::Database ? 500 : 409;
             page.addError(changed.error().message());
@@ -169,6 +182,11 @@ IndexResponse ConsumerPages::manageOne(Context &context, ClientStage queue, cons
         QString body = tokenField(context) + html::hidden(u"wpconsumerKey"_qs, client->consumerKey)
             + html::hidden(u"wpchangeToken"_qs, changeToken(*client, request.sessionId))
             + u"<fieldset><legend>Action</legend>"_qs + actions + u"</fieldset>"_qs
+            + (suppressor
+                       && (client->stage == ClientStage::Proposed || client->stage == ClientStage::Approved)
+                   ? choice(u"checkbox"_qs, u"wpsuppress"_qs, u"1"_qs,
+                            u"Suppress this consumer from public lists (reject or disable only)"_qs, false)
+                   : QString())
             + textField(u"wpreason"_qs, u"Reason"_qs, reason, QString(), u"maxlength=\"255\""_qs)
             + html::submit(QStringLiteral("Update consumer status"));
         page.addHtml(html::postForm(

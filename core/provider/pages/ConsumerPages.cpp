@@ -22,6 +22,7 @@ const QString ConsumerPages::ManageTitle = QStringLiteral("Special:OAuthManageCo
 const QString ConsumerPages::ListTitle = QStringLiteral("Special:OAuthListConsumers");
 const QString ConsumerPages::LogTitle = QStringLiteral("Special:Log");
 const QString ConsumerPages::AdminGroup = QStringLiteral("sysop");
+const QString ConsumerPages::SuppressGroup = QStringLiteral("suppress");
 
 namespace consumerhtml {
 
@@ -165,6 +166,11 @@ QString ConsumerPages::tokenField(Context &context)
 bool ConsumerPages::isAdmin(qint64 userId) const
 {
     return userId != 0 && m_users.groups(userId).valueOr({}).contains(AdminGroup);
+}
+
+bool ConsumerPages::isSuppressor(qint64 userId) const
+{
+    return userId != 0 && m_users.groups(userId).valueOr({}).contains(SuppressGroup);
 }
 
 QString ConsumerPages::ownerName(qint64 userId) const

@@ -27,7 +27,10 @@ namespace mwauth::provider::pages {
 //     /<stage>/<key>                              the consumer and the actions of its stage
 //                                                (approve, reject, disable, reenable) with a
 //                                                reason; a changeToken (40 hex of the stage
-//                                                and its timestamp) refuses a stale form
+//                                                and its timestamp) refuses a stale form;
+//                                                reject/disable may also suppress (wpsuppress=1,
+//                                                group suppress only); suppressed consumers
+//                                                are seen and changed only by that group
 //   Special:OAuthListConsumers[/list]            public directory, filters name, publisher, stage
 //     /view/<key>                                one consumer's public details
 //   Special:Log/mwoauthconsumer                  the audit_log rows of consumers, newest first
@@ -42,6 +45,7 @@ public:
     static const QString ListTitle; // "Special:OAuthListConsumers"
     static const QString LogTitle; // "Special:Log"
     static const QString AdminGroup; // "sysop": holds mwoauthmanageconsumer
+    static const QString SuppressGroup; // "suppress": holds mwoauthsuppress (hide a consumer)
 
     // All must outlive the pages.
     ConsumerPages(ClientStore &clients, UserStore &users, const Clock &clock, Random &random);
@@ -76,6 +80,7 @@ private:
     IndexResponse finish(Context &context, class HtmlPage &page, int status);
     QString tokenField(Context &context);
     bool isAdmin(qint64 userId) const;
+    bool isSuppressor(qint64 userId) const;
     QString ownerName(qint64 userId) const;
 
     ClientStore &m_clients;

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void listUpdateAndResetSecret();
     void adminQueueActionsAndLog();
     void nonAdminsRefused();
+    void suppressionHidesAConsumer();
     void publicDirectoryFilters();
     void usabilityOnOAuth2Endpoints();
 };
@@ -524,6 +525,55 @@ void TestConsumerPages::nonAdminsRefused()
          {"wpaction", "approve"}});
     QCOMPARE(post.status, 403);
     QCOMPARE(m_provider->clients()->findById(client.id).valueOr({}).stage, ClientStage::Proposed);
+}
+
+void TestConsumerPages::suppressionHidesAConsumer()
+{
+    const Result<User> hider
+        = m_provider->users()->createUser(u"Hider"_qs, kPassword, u"hider@example.org"_qs);
+    QVERIFY(hider);
+    QVERIFY(m_provider->users()->addToGroup(hider->id, pages::ConsumerPages::AdminGroup));
+    QVERIFY(m_provider->users()->addToGroup(hider->id, pages::ConsumerPages::SuppressGroup));
+    auto suppressor = logIn(u"Hider"_qs);
+    QVERIFY(suppressor);
+    const OAuthClient client = propose(*m_owner, u"Abusive app"_qs);
+    QVERIFY(client.id != 0);
+    const QString path = kManage + u"/proposed/"_qs + client.consumerKey;
+    // Only the suppress group gets the checkbox; a plain admin who sends it anyway is refused.
+    QVERIFY(!m_admin->get(path).body.contains("wpsuppress"));
+    QVERIFY(suppressor->get(path).body.contains("name=\"wpsuppress\""));
+    const auto post = [&](TestBrowser &browser, const QByteArray &action) {
+        const Reply page
+            = browser.get(kManage + u'/' + clientStageName(m_provider->clients()->findById(client.id)->stage)
+                          + u'/' + client.consumerKey);
+        return browser.post(path,
+                            {{"wpEditToken", hiddenValue(page.body, u"wpEditToken"_qs).toUtf8()},
+                             {"wpchangeToken", hiddenValue(page.body, u"wpchangeToken"_qs).toUtf8()},
+                             {"wpaction", action},
+                             {"wpsuppress", "1"},
+                             {"wpreason", "spam"}});
+    };
+    QCOMPARE(post(*m_admin, "reject").status, 403);
+    QCOMPARE(m_provider->clients()->findById(client.id)->stage, ClientStage::Proposed);
+    QCOMPARE(post(*suppressor, "reject").status, 200);
+    const OAuthClient hidden = m_provider->clients()->findById(client.id).valueOr({});
+    QCOMPARE(hidden.stage, ClientStage::Rejected);
+    QVERIFY(hidden.deleted);
+    QVERIFY(!hidden.isUsableBy(m_ownerId, static_cast<qint64>(m_clock.nowSeconds())));
+    // Gone from the public directory, its view, and the plain admin's queue and page.
+    TestBrowser anonymous(*m_provider->server());
+    QVERIFY(!anonymous.get(kList + u"&stage=all"_qs).body.contains("Abusive app"));
+    QCOMPARE(anonymous.get(kList + u"/view/"_qs + client.consumerKey).status, 404);
+    QVERIFY(!m_admin->get(kManage + u"/rejected"_qs).body.contains("Abusive app"));
+    QCOMPARE(m_admin->get(kManage + u"/rejected/"_qs + client.consumerKey).status, 404);
+    QVERIFY(suppressor->get(kManage + u"/rejected"_qs).body.contains("Abusive app"));
+    // Approving clears the suppression.
+    const Reply approved = post(*suppressor, "approve");
+    QCOMPARE(approved.status, 200);
+    const OAuthClient back = m_provider->clients()->findById(client.id).valueOr({});
+    QCOMPARE(back.stage, ClientStage::Approved);
+    QVERIFY(!back.deleted);
+    QVERIFY(anonymous.get(kList).body.contains("Abusive app"));
 }
 
 void TestConsumerPages::publicDirectoryFilters()

@@ -5,6 +5,9 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 
+#include <termios.h>
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 
 namespace mwauth::cli {
@@ -150,6 +153,40 @@ Result<QByteArray> CommandContext::readStream(std::FILE *stream, const QString &
         }
     }
     return data;
+}
+
+std::optional<QString> CommandContext::promptLine(const QString &prompt, bool hidden)
+{
+    if (!prompt.isEmpty()) {
+        std::fputs(prompt.toUtf8().constData(), m_err);
+        std::fflush(m_err);
+    }
+    const int fd = fileno(m_in);
+    termios saved {};
+    const bool echoOff = hidden && isatty(fd) && tcgetattr(fd, &saved) == 0;
+    if (echoOff) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    QByteArray line;
+    bool any = false;
+    char buffer[1024];
+    while (std::fgets(buffer, sizeof buffer, m_in)) {
+        any = true;
+        line.append(buffer);
+        if (line.endsWith('\n') || line.size() > maxInputSize)
+            break;
+    }
+    if (echoOff) {
+        tcsetattr(fd, TCSAFLUSH, &saved);
+        std::fputs("\n", m_err);
+    }
+    if (!any)
+        return std::nullopt;
+    while (line.endsWith('\n') || line.endsWith('\r'))
+        line.chop(1);
+    return QString::fromUtf8(line);
 }
 
 } // namespace mwauth::cli

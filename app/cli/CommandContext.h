@@ -59,6 +59,10 @@ public:
     // rest of a longer line is read and dropped); std::nullopt at end of input. For answers to
     // questions ("Remove it? [y/N]").
     std::optional<QString> readLine(qsizetype maxLength = 1024);
+    // One line of standard input without its line end; std::nullopt at the end of input.
+    // `prompt` goes to standard error first (when not empty). `hidden`: when standard input
+    // is a terminal, its echo is off while the line is typed (passwords, codes).
+    std::optional<QString> promptLine(const QString &prompt, bool hidden = false);
 
     // Escapes control characters and cuts very long text, for echoing user input in messages.
     static QString printable(const QString &text, qsizetype maxLength = 200);

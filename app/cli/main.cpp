@@ -4,6 +4,7 @@
 #include "CommandContext.h"
 #include "JwkCommand.h"
 #include "JwtCommand.h"
+#include "LoginCommand.h"
 #include "OAuth1Command.h"
 #include "PkceCommand.h"
 #include "ProfileCommand.h"
@@ -31,6 +32,7 @@ int main(int argc, char *argv[])
     root.addGroup(std::make_unique<mwauth::cli::PkceCommand>());
     root.addGroup(std::make_unique<mwauth::cli::ProfileCommand>());
     root.addGroup(std::make_unique<mwauth::cli::SecretsCommand>());
+    root.addGroup(std::make_unique<mwauth::cli::LoginCommand>());
     // `provider serve` runs QCoreApplication::exec() itself, from inside run().
     root.addGroup(std::make_unique<mwauth::cli::ProviderCommand>());
     return root.run(context, QCoreApplication::arguments().mid(1));

@@ -19,7 +19,6 @@ class QNetworkAccessManager;
 class QNetworkReply;
 class QTimer;
 
-
 namespace mwauth::http {
 
 // One request for HttpClient::send().

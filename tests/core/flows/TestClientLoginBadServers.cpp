@@ -39,6 +39,8 @@ private Q_SLOTS:
     void badAnswers();
     void hangIsATimeout();
     void unknownModuleIsRenderedFromItsFields();
+    void redirectAsksForTheBrowser();
+    void totpThrottleIsSurfaced();
 };
 
 void TestClientLoginBadServers::badAnswers_data()
@@ -168,6 +170,69 @@ void TestClientLoginBadServers::unknownModuleIsRenderedFromItsFields()
     QVERIFY(run.asked.at(1).help.startsWith(u"Enter your PIN."_qs));
     // The PIN the user typed is a secret of the trace from now on.
     QCOMPARE(trace.redactor().text(u"pin=4321"_qs), u"pin=[redacted]"_qs);
+}
+
+void TestClientLoginBadServers::redirectAsksForTheBrowser()
+{
+    // REDIRECT (a third-party login): the flow asks to open the target, then continues with
+    // the query of the address the browser came back to.
+    ScriptedServer server([&](const ReceivedRequest &request) -> QByteArray {
+        if (request.method == "GET" && request.target.contains("meta=tokens"))
+            return json(tokens);
+        if (request.method == "GET")
+            return json(R"({"query":{"authmanagerinfo":{},"userinfo":{"id":1,"name":"Alice"}}})");
+        const auto form = *http::decodeForm(request.body);
+        if (http::fieldValue(form, "logincontinue") != "1")
+            return json(
+                R"({"clientlogin":{"status":"REDIRECT","redirecttarget":"https://idp.example/auth?x=1","requests":[]}})");
+        if (http::fieldValue(form, "code") == "from-idp" && http::fieldValue(form, "state") == "s1")
+            return json(R"({"clientlogin":{"status":"PASS","username":"Alice"}})");
+        return json(R"({"clientlogin":{"status":"FAIL","message":"No.","messagecode":"x"}})");
+    });
+    QNetworkAccessManager network;
+    http::HttpClient client(&network, nullptr);
+    ClientLoginOptions options;
+    options.apiUrl = server.url(u"/w/api.php"_qs);
+    options.username = u"Alice"_qs;
+    options.password = u"Alice-secret"_qs;
+    SystemClock clock;
+    ClientLoginFlow flow(&client, options, clock);
+    const auto run = runFlow(flow, [](const InputRequest &request) -> std::optional<QString> {
+        if (request.kind != InputRequest::Kind::OpenBrowser)
+            return std::nullopt;
+        return u"http://127.0.0.1/return?code=from-idp&state=s1"_qs;
+    });
+    QVERIFY2(run.result.ok(), qPrintable(run.result.error().toString()));
+    QCOMPARE(run.asked.size(), 1);
+    QCOMPARE(run.asked.first().url, QUrl(u"https://idp.example/auth?x=1"_qs));
+}
+
+void TestClientLoginBadServers::totpThrottleIsSurfaced()
+{
+    // OATHAuth's code throttle answers UI with oathauth-throttled: the flow ends with it
+    // rather than asking again.
+    ScriptedServer server([&](const ReceivedRequest &request) -> QByteArray {
+        if (request.method == "GET")
+            return json(tokens);
+        return json(
+            R"({"clientlogin":{"status":"UI","message":"Too many verification attempts! Please wait 1 minute.","messagecode":"oathauth-throttled","requests":[{"id":"MediaWiki\\Extension\\OATHAuth\\Auth\\TOTPAuthenticationRequest","fields":{"OATHToken":{"type":"string","label":"Code","help":""}}}]}})");
+    });
+    QNetworkAccessManager network;
+    http::HttpClient client(&network, nullptr);
+    ClientLoginOptions options;
+    options.apiUrl = server.url(u"/w/api.php"_qs);
+    options.username = u"Bob"_qs;
+    options.password = u"Bob-secret"_qs;
+    SystemClock clock;
+    ClientLoginFlow flow(&client, options, clock);
+    const auto run
+        = runFlow(flow, [](const InputRequest &) -> std::optional<QString> { return u"123456"_qs; });
+    QCOMPARE(run.finishedCount, 1);
+    QVERIFY(run.asked.isEmpty());
+    QCOMPARE(run.result.error().code(), ErrorCode::Server);
+    QCOMPARE(run.result.error().detail(), u"oathauth-throttled"_qs);
+    QCOMPARE(run.result.error().message(),
+             u"the wiki throttles this login: Too many verification attempts! Please wait 1 minute."_qs);
 }
 
 QTEST_GUILESS_MAIN(TestClientLoginBadServers)

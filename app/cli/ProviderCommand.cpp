@@ -2,10 +2,12 @@
 
 #include "CommandLine.h"
 #include "ProviderClientCommand.h"
+#include "ProviderGrantsCommand.h"
 #include "ProviderKeysCommand.h"
 #include "ProviderTwoFactorCommand.h"
 
 #include "provider/LocalProvider.h"
+#include "provider/grants/UserGrants.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -174,6 +176,12 @@ ProviderCommand::ProviderCommand()
             ProviderClientCommand group;
             return group.run(context, arguments);
         });
+    addSubcommand(u"grants"_s,
+                  u"The users' approvals of OAuth consumers ('grants list', 'revoke', 'revoke-all')."_s,
+                  [](CommandContext &context, const QStringList &arguments) {
+                      ProviderGrantsCommand group;
+                      return group.run(context, arguments);
+                  });
     addSubcommand(u"keys"_s, u"Manage the provider's signing keys ('keys list', 'rotate', 'generate')."_s,
                   [](CommandContext &context, const QStringList &arguments) {
                       ProviderKeysCommand group;
@@ -404,7 +412,8 @@ int ProviderCommand::userPasswd(CommandContext &context, const QStringList &argu
 {
     CommandLine cl(context, u"provider user passwd"_s,
                    u"Sets a new password for a user of a provider database. The new password is read\n"
-                   "from standard input (everything up to the end, without the final line break)."_s);
+                   "from standard input (everything up to the end, without the final line break).\n"
+                   "Every grant and token of the user (OAuth 1.0a and 2.0) is revoked with it."_s);
     cl.addPositional(u"name"_s, u"The user name."_s);
     cl.addOption({u"password-stdin"_s,
                   u"Read the new password from standard input (the default; accepted for symmetry with "
@@ -424,9 +433,16 @@ int ProviderCommand::userPasswd(CommandContext &context, const QStringList &argu
     if (auto status = accounts.openForUser(cl))
         return *status;
     const provider::User &user = accounts.user();
-    if (const Result<void> set = accounts.users().setPassword(user.id, *password); !set)
-        return cl.fail(ExitInputError, set.error());
-    context.printLine(u"Changed the password of "_s + user.name + u'.');
+    // The password and the revocation of every token of the user in one transaction.
+    provider::UserGrants grants(accounts.database(), context.clock());
+    const Result<provider::RevokedGrants> revoked
+        = grants.changePassword(accounts.users(), user.id, *password);
+    if (!revoked)
+        return cl.fail(ExitInputError, revoked.error());
+    context.printLine(u"Changed the password of "_s + user.name + u"; revoked "_s
+                      + QString::number(revoked->grants.size()) + u" approvals, "_s
+                      + QString::number(revoked->accessTokens) + u" OAuth 2.0 access tokens and "_s
+                      + QString::number(revoked->refreshTokens) + u" refresh tokens."_s);
     return ExitOk;
 }
 

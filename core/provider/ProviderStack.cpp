@@ -110,6 +110,17 @@ void ProviderStack::installServices(const QUrl &issuer)
     m_revocationApi->install(*m_server); // rest.php/oauth2/revoke
     m_introspectionApi = std::make_unique<IntrospectionApi>(*m_clients, *m_bearerTokens, *m_users);
     m_introspectionApi->install(*m_server); // rest.php/oauth2/introspect
+    m_userGrants = std::make_unique<UserGrants>(*m_database, m_clock);
+    m_grantsApi = std::make_unique<GrantsApi>(*m_userGrants, *m_bearerTokens, *m_loginService);
+    m_grantsApi->install(*m_server); // rest.php/mwauth/v1/grants
+    m_manageGrantsPage = std::make_unique<pages::ManageMyGrantsPage>(*m_userGrants, *m_clients, m_random);
+    m_server->setIndexPage(
+        pages::ManageMyGrantsPage::Title,
+        [page = m_manageGrantsPage.get()](const IndexRequest &request) { return page->handle(request); });
+    m_changePasswordPage = std::make_unique<pages::ChangePasswordPage>(*m_users, *m_userGrants, m_random);
+    m_server->setIndexPage(
+        pages::ChangePasswordPage::Title,
+        [page = m_changePasswordPage.get()](const IndexRequest &request) { return page->handle(request); });
 }
 
 void ProviderStack::close()
@@ -117,6 +128,10 @@ void ProviderStack::close()
     // The server first: no handler runs once it stopped, so the services can go.
     if (m_server)
         m_server->stop();
+    m_changePasswordPage.reset();
+    m_manageGrantsPage.reset();
+    m_grantsApi.reset();
+    m_userGrants.reset();
     m_introspectionApi.reset();
     m_revocationApi.reset();
     m_userInfoApi.reset();

@@ -9,6 +9,10 @@
 #include "provider/clients/AcceptanceStore.h"
 #include "provider/clients/ClientStore.h"
 #include "provider/db/ProviderDatabase.h"
+#include "provider/grants/ChangePasswordPage.h"
+#include "provider/grants/GrantsApi.h"
+#include "provider/grants/ManageMyGrantsPage.h"
+#include "provider/grants/UserGrants.h"
 #include "provider/keys/KeysApi.h"
 #include "provider/keys/SigningKeyStore.h"
 #include "provider/login/LoginApi.h"
@@ -98,6 +102,7 @@ public:
     ProviderServer *server() const { return m_server.get(); }
     LoginService *loginService() const { return m_loginService.get(); }
     AccessTokens *accessTokens() const { return m_accessTokens.get(); }
+    UserGrants *userGrants() const { return m_userGrants.get(); }
 
 private:
     const Clock &m_clock;
@@ -139,6 +144,12 @@ private:
     std::unique_ptr<UserInfoApi> m_userInfoApi;
     std::unique_ptr<RevocationApi> m_revocationApi;
     std::unique_ptr<IntrospectionApi> m_introspectionApi;
+    // The user's grants (rest.php/mwauth/v1/grants, Special:OAuthManageMyGrants) and
+    // Special:ChangePassword, which revokes them.
+    std::unique_ptr<UserGrants> m_userGrants;
+    std::unique_ptr<GrantsApi> m_grantsApi;
+    std::unique_ptr<pages::ManageMyGrantsPage> m_manageGrantsPage;
+    std::unique_ptr<pages::ChangePasswordPage> m_changePasswordPage;
 };
 
 } // namespace mwauth::provider

@@ -6,6 +6,7 @@
 #include "RevocationApi.h"
 #include "UserInfoApi.h"
 #include "provider/clients/Grants.h"
+#include "provider/grants/GrantsApi.h"
 #include "provider/keys/KeysApi.h"
 #include "provider/oauth2/TokenApi.h"
 
@@ -63,6 +64,8 @@ QJsonObject DiscoveryApi::metadata(const QUrl &baseUrl, const QString &scriptPat
         {QStringLiteral("revocation_endpoint"), QString(rest + QString::fromLatin1(RevocationApi::Route))},
         {QStringLiteral("introspection_endpoint"),
          QString(rest + QString::fromLatin1(IntrospectionApi::Route))},
+        // Ours: the user's grants (list, revoke one, revoke all), GrantsApi.
+        {QStringLiteral("mwauth_grants_endpoint"), QString(rest + QString::fromLatin1(GrantsApi::Route))},
         {QStringLiteral("response_types_supported"), strings({"code"})},
         {QStringLiteral("response_modes_supported"), strings({"query"})},
         {QStringLiteral("grant_types_supported"),

@@ -73,8 +73,8 @@ IndexResponse ManageMyGrantsPage::list(const IndexRequest &request, qint64 userI
           "<th>Protocol</th><th>Grants</th><th>Accepted</th><th>Live tokens</th><th></th></tr>\n"_qs;
     for (const GrantSummary &grant : *grants) {
         const QString manage = indexPath(request, Title + u"/manage/" + QString::number(grant.id));
-        table += u"<tr><td>" % htmlEscape(grant.consumerName + u" " + grant.consumerVersion) % u"</td><td>"
-            % htmlEscape(grant.publisher) % u"</td><td>"
+        table += u"<tr><td>" % htmlEscape(QString(grant.consumerName + u" " + grant.consumerVersion))
+            % u"</td><td>" % htmlEscape(grant.publisher) % u"</td><td>"
             % (grant.oauthVersion == 1 ? QStringLiteral("OAuth 1.0a") : QStringLiteral("OAuth 2.0"))
             % u"</td><td>" % htmlEscape(grant.grants.join(u", ")) % u"</td><td>"
             % htmlEscape(formattedTimestamp(grant.accepted)) % u"</td><td>"

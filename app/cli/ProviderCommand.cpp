@@ -249,6 +249,9 @@ int ProviderCommand::serve(CommandContext &context, const QStringList &arguments
     cl.addOption({u"dynamic-registration"_s,
                   u"Answer RFC 7591 client registration at rest.php/oauth2/register (new clients wait for "
                   "an admin's approval)."_s});
+    cl.addOption({u"allow-plaintext"_s,
+                  u"Accept OAuth 1.0a requests signed with PLAINTEXT (MediaWiki's "
+                  "$wgOAuthAllowInsecurePlaintextSignature; off by default)."_s});
     cl.setNotes(u"Demo accounts (fixed, for demos only):\n"
                 "  Alice  Alice-pass-demo  password only\n"
                 "  Bob    Bob-pass-demo    TOTP BOBBOBDEMOTOTPSECRETBOBBOBDEMO22\n"
@@ -292,6 +295,7 @@ int ProviderCommand::serve(CommandContext &context, const QStringList &arguments
         || !cl.readNumber(u"token-lifetime"_s, options.oauth2.accessTokenLifetime, 1, kYear))
         return ExitUsage;
     options.oauth2.dynamicRegistration = cl.isSet(u"dynamic-registration"_s);
+    options.oauth1.allowPlaintext = cl.isSet(u"allow-plaintext"_s);
     const Result<QString> database = databaseLocation(cl, options.demo);
     if (!database)
         return cl.fail(ExitInputError, database.error());

@@ -46,6 +46,7 @@ Result<void> LocalProvider::start(const LocalProviderOptions &options)
     settings.scriptPath = options.scriptPath;
     settings.passwordIterations = options.passwordIterations;
     settings.oauth2 = options.oauth2;
+    settings.oauth1 = options.oauth1;
     settings.reusePort = workers > 1;
     settings.requestObserver = options.requestObserver;
     m_stack = std::make_unique<ProviderStack>(m_clock, m_random, settings);

@@ -7,6 +7,7 @@
 #include "common/Random.h"
 #include "common/Result.h"
 #include "provider/accounts/PasswordHasher.h"
+#include "provider/oauth1/OAuth1Options.h"
 #include "provider/oauth2/OAuth2Options.h"
 #include "provider/secret/ProviderSecret.h"
 
@@ -31,6 +32,7 @@ struct LocalProviderOptions
     // The algorithm of the first signing keys (an existing current key keeps its own).
     jose::JwsAlgorithm signingAlgorithm = jose::JwsAlgorithm::RS256;
     OAuth2Options oauth2; // the OAuth 2 / OIDC services' knobs
+    OAuth1Options oauth1; // the OAuth 1.0a side's knobs (PLAINTEXT allowed or not)
     // Serving threads, each with its own database connection, stores, services and server on
     // the same port (SO_REUSEPORT; the kernel spreads connections over them): this thread plus
     // workers - 1 QThreads. 0 (default): 1 for ":memory:" (a private database that another

@@ -99,8 +99,20 @@ void ProviderStack::installServices(const QUrl &issuer)
         = std::make_unique<BearerTokens>(*m_database, *m_keys, *m_clients, m_clock, issuer.toString());
     m_clientApi->setBearerAuthenticator(
         ClientApi::bearerAuthenticator(*m_bearerTokens)); // oauthmanageownclient
-    m_server->setApiAuthenticator( // api.php with Authorization: Bearer
-        [this](ApiRequest &request) { return m_bearerTokens->apiAuthentication(request, *m_users); });
+    m_oauth1Server = std::make_unique<OAuth1Server>(*m_clients, *m_oauthCache, *m_database, *m_secret,
+                                                    m_clock, m_random, m_settings.oauth1);
+    m_specialOAuth
+        = std::make_unique<SpecialOAuth>(*m_oauth1Server, *m_clients, *m_acceptances, *m_users, m_clock,
+                                         m_random, issuer.toString(), m_clients->options().wikiId);
+    m_specialOAuth->install(*m_server); // Special:OAuth/initiate|authorize|authenticate|token|identify|...
+    m_oauth1Api
+        = std::make_unique<OAuth1ApiAuthenticator>(*m_oauth1Server, *m_users, m_clients->options().wikiId);
+    m_server->setApiAuthenticator( // api.php with Authorization: OAuth (1.0a) or Bearer (OAuth 2)
+        [this](ApiRequest &request) {
+            if (OAuth1Parameters::hasOAuthHeader(request))
+                return m_oauth1Api->authenticate(request);
+            return m_bearerTokens->apiAuthentication(request, *m_users);
+        });
     m_resourceApi = std::make_unique<ResourceApi>(*m_bearerTokens, *m_users, *m_clients);
     m_resourceApi->install(*m_server); // rest.php/oauth2/resource/{profile,scopes}
     m_userInfoApi = std::make_unique<UserInfoApi>(*m_bearerTokens, *m_users, issuer.toString());
@@ -132,6 +144,9 @@ void ProviderStack::close()
     m_manageGrantsPage.reset();
     m_grantsApi.reset();
     m_userGrants.reset();
+    m_oauth1Api.reset();
+    m_specialOAuth.reset();
+    m_oauth1Server.reset();
     m_introspectionApi.reset();
     m_revocationApi.reset();
     m_userInfoApi.reset();

@@ -17,6 +17,10 @@
 #include "provider/keys/SigningKeyStore.h"
 #include "provider/login/LoginApi.h"
 #include "provider/login/LoginService.h"
+#include "provider/oauth1/OAuth1ApiAuthenticator.h"
+#include "provider/oauth1/OAuth1Options.h"
+#include "provider/oauth1/OAuth1Server.h"
+#include "provider/oauth1/SpecialOAuth.h"
 #include "provider/oauth2/AccessTokens.h"
 #include "provider/oauth2/AuthorizationCodes.h"
 #include "provider/oauth2/AuthorizeApi.h"
@@ -67,6 +71,7 @@ public:
         QString scriptPath = QStringLiteral("/w");
         int passwordIterations = PasswordHasher::DefaultIterations;
         OAuth2Options oauth2; // token lifetimes, refresh grace, dynamic registration
+        OAuth1Options oauth1; // PLAINTEXT, timestamp window, request token lifetime
         bool reusePort = false; // ProviderServer::setReusePort: stacks on several threads share the port
         // ProviderServer::setRequestObserver (called on this stack's thread); none when empty.
         ProviderServer::RequestObserver requestObserver;
@@ -150,6 +155,10 @@ private:
     std::unique_ptr<GrantsApi> m_grantsApi;
     std::unique_ptr<pages::ManageMyGrantsPage> m_manageGrantsPage;
     std::unique_ptr<pages::ChangePasswordPage> m_changePasswordPage;
+    // OAuth 1.0a: Special:OAuth and api.php under "Authorization: OAuth".
+    std::unique_ptr<OAuth1Server> m_oauth1Server;
+    std::unique_ptr<SpecialOAuth> m_specialOAuth;
+    std::unique_ptr<OAuth1ApiAuthenticator> m_oauth1Api;
 };
 
 } // namespace mwauth::provider

@@ -1,5 +1,7 @@
 #include "AuthorizeApi.h"
 
+#include "provider/clients/IpRestrictions.h"
+
 #include "common/Logging.h"
 #include "provider/clients/Grants.h"
 #include "provider/clients/RedirectUriMatch.h"
@@ -211,6 +213,8 @@ RestResponse AuthorizeApi::authorize(const RestRequest &request)
     // checks, as AuthorizationCodeProvider::init does.
     if (!usableForCode(flow.client, 0, static_cast<qint64>(m_clock.nowSeconds())))
         return errorPage(OAuth2Error::invalidClient());
+    if (!IpRestrictions::allowsRequest(flow.client.restrictions, request.peer))
+        return errorPage(OAuth2Error::accessDenied(IpRestrictions::refusalMessage()));
     flow.redirectUriSent = hasQueryField(request, "redirect_uri");
     flow.redirectUri = queryText(request, "redirect_uri");
     if (flow.redirectUriSent) {

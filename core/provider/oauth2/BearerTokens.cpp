@@ -6,6 +6,7 @@
 #include "jose/Jws.h"
 #include "provider/accounts/UserStore.h"
 #include "provider/clients/ClientStore.h"
+#include "provider/clients/IpRestrictions.h"
 #include "provider/db/ProviderDatabase.h"
 #include "provider/keys/SigningKeyStore.h"
 #include "provider/login/LoginService.h"
@@ -239,6 +240,12 @@ Result<void> BearerTokens::checkRow(BearerToken &token) const
     return {};
 }
 
+bool BearerTokens::allowsSource(const BearerToken &token, const QHostAddress &peer) const
+{
+    const Result<OAuthClient> client = m_clients.findByKey(token.clientId);
+    return client && IpRestrictions::allowsRequest(client->restrictions, peer);
+}
+
 OAuth2Error BearerTokens::errorFor(const Error &error)
 {
     if (error.code() == ErrorCode::Database || error.code() == ErrorCode::Internal
@@ -255,6 +262,8 @@ std::variant<BearerToken, OAuth2Error> BearerTokens::authenticate(const HttpRequ
     const Result<BearerToken> token = validate(*jwt);
     if (!token)
         return errorFor(token.error());
+    if (!allowsSource(*token, request.peer))
+        return OAuth2Error::accessDenied(IpRestrictions::refusalMessage());
     return *token;
 }
 
@@ -281,6 +290,8 @@ ProviderServer::ApiAuthentication BearerTokens::apiAuthentication(ApiRequest &re
                 << "Bearer token check failed:" << token.error().toString();
         return refuse(token.error().message());
     }
+    if (!allowsSource(*token, request.peer))
+        return refuse(IpRestrictions::refusalMessage());
     SessionData session;
     QStringList groups;
     if (token->hasUser()) {

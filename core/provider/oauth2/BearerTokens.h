@@ -79,7 +79,8 @@ public:
 
     Result<BearerToken> validate(QByteArrayView jwt) const;
 
-    // The header's token validated, or the 401 access_denied to answer (1.39's body, the
+    // The header's token validated (and the request from an address its client's IP ranges
+    // allow: beyond MediaWiki), or the 401 access_denied to answer (1.39's body, the
     // hint as above; 'Missing "Authorization" header' without one, as master says it).
     std::variant<BearerToken, OAuth2Error> authenticate(const HttpRequest &request) const;
 
@@ -102,6 +103,8 @@ public:
 
 private:
     Result<void> checkRow(BearerToken &token) const;
+    // The token's client takes requests from `peer` (its IPAddresses restriction).
+    bool allowsSource(const BearerToken &token, const QHostAddress &peer) const;
 
     ProviderDatabase &m_db;
     SigningKeyStore &m_keys;

@@ -1,6 +1,8 @@
 #include "TokenApi.h"
 
 #include "AuthorizeApi.h"
+#include "provider/clients/IpRestrictions.h"
+
 #include "RestParams.h"
 #include "common/ConstantTime.h"
 #include "common/Logging.h"
@@ -149,6 +151,10 @@ std::variant<OAuthClient, OAuth2Error> TokenApi::authenticate(const RestRequest 
         if (credentials->secret.isEmpty() || !m_clients.verifySecret(*client, credentials->secret.toUtf8()))
             return OAuth2Error::invalidClient();
     }
+    // The consumer's IP ranges (MWRestrictions IPAddresses; beyond MediaWiki, whose OAuth 2
+    // endpoints do not check them).
+    if (!IpRestrictions::allowsRequest(client->restrictions, request.peer))
+        return OAuth2Error::accessDenied(IpRestrictions::refusalMessage());
     return *client;
 }
 

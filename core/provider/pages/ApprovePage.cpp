@@ -1,5 +1,6 @@
 #include "ApprovePage.h"
 
+#include "GrantList.h"
 #include "HtmlPage.h"
 #include "PageRequest.h"
 #include "ReturnTo.h"
@@ -149,14 +150,7 @@ IndexResponse ApprovePage::form(const IndexRequest &request, const Consent &cons
     page.addParagraph(
         QStringLiteral("%1 (version %2) would like to act on your behalf with these permissions:")
             .arg(consent.client.name, consent.client.version));
-    QString list = QStringLiteral("<ul>\n");
-    for (const QString &scope : consent.scopes) {
-        const QString description = Grants::isKnown(scope) ? Grants::description(scope)
-                                                           : QStringLiteral("OpenID Connect: %1").arg(scope);
-        list += u"<li>" % htmlEscape(description) % u" (<code>" % htmlEscape(scope) % u"</code>)</li>\n";
-    }
-    list += QStringLiteral("</ul>");
-    page.addHtml(list);
+    page.addHtml(grantListHtml(consent.scopes));
     if (update)
         page.addNotice(
             QStringLiteral("You approved this application before; accepting updates that approval."));

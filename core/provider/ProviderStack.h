@@ -103,6 +103,8 @@ public:
     DatabaseSessionStore *sessions() const { return m_sessions.get(); }
     SigningKeyStore *keys() const { return m_keys.get(); }
     ClientStore *clients() const { return m_clients.get(); }
+    // The provider secret the stores were opened with (tests derive handed-out secrets with it).
+    const ProviderSecret *secret() const { return m_secret; }
     UserStore *users() const { return m_users.get(); }
     ProviderServer *server() const { return m_server.get(); }
     LoginService *loginService() const { return m_loginService.get(); }

@@ -6,6 +6,7 @@
 #include "../TestDatabase.h"
 #include "../oauth2/BearerTestSupport.h"
 #include "../pages/PagesTestProvider.h"
+#include "oauth1/Signature.h"
 
 #include "provider/grants/GrantsApi.h"
 #include "provider/oauth2/OAuthCache.h"
@@ -63,6 +64,8 @@ private:
     // and Bob's one OAuth 2 token.
     void makeTokens();
     bool bearerWorks(const QByteArray &token);
+    // An api.php call signed (HMAC-SHA1) with Alice's OAuth 1.0a access token runs as Alice.
+    bool oauth1Works();
     RefreshRefusal redeem(const QByteArray &refresh, const QString &clientId);
 
     TestDatabase m_databases {u"grants"_s};
@@ -78,6 +81,8 @@ private:
     IssuedAccessToken m_aliceWeb, m_aliceTool, m_bobWeb, m_aliceManage;
     QByteArray m_aliceRefresh;
     qint64 m_aliceOauth1Approval = 0;
+    oauth1::Credentials m_aliceOauth1; // consumer key + secret, access token + secret
+    int m_nonce = 0;
 };
 
 void TestGrantsApi::initTestCase()
@@ -176,6 +181,35 @@ void TestGrantsApi::makeTokens()
     const Result<ClientAcceptance> accepted = acceptances.accept(m_alice, *oauth1, {u"basic"_s});
     QVERIFY2(accepted.ok(), qPrintable(accepted.error().toString()));
     m_aliceOauth1Approval = accepted->id;
+    // What the provider handed out for that approval: the token and the derived secret.
+    QSqlQuery stored(g.provider->database()->database());
+    stored.prepare(u"SELECT oaac_access_secret FROM oauth_accepted_consumer WHERE oaac_id = ?"_s);
+    stored.addBindValue(accepted->id);
+    QVERIFY(stored.exec() && stored.next());
+    m_aliceOauth1.consumerKey = oauth1Key.toUtf8();
+    for (const DemoClient &client : *demo) {
+        if (client.clientId == oauth1Key)
+            m_aliceOauth1.consumerSecret = client.clientSecret.toUtf8();
+    }
+    m_aliceOauth1.token = accepted->accessToken.toUtf8();
+    m_aliceOauth1.tokenSecret = g.provider->stack()->secret()->derive(stored.value(0).toString().toUtf8());
+    QVERIFY(oauth1Works());
+}
+
+bool TestGrantsApi::oauth1Works()
+{
+    const oauth1::Request request {
+        "GET",
+        QUrl(g.provider->apiUrl().toString() + u"?action=query&meta=userinfo&format=json&formatversion=2"_s),
+        {}};
+    const Result<oauth1::SignedRequest> signedRequest = oauth1::signRequest(
+        request, m_aliceOauth1, "grants-" + QByteArray::number(++m_nonce), qint64(g.clock.nowSeconds()));
+    if (!signedRequest)
+        return false;
+    const Reply reply
+        = g.http->send("GET", request.url, {}, {}, {{"Authorization", signedRequest->authorizationHeader}});
+    return reply.status == 200 && reply.json()[u"query"_s][u"userinfo"_s][u"name"_s].toString() == u"Alice"_s
+        && reply.header("MediaWiki-API-Error").isEmpty();
 }
 
 bool TestGrantsApi::logIn(TestBrowser &browser, const QString &name, const QString &password,
@@ -367,6 +401,7 @@ void TestGrantsApi::revokeAllRefusesEveryToken()
     QVERIFY(!bearerWorks(m_aliceWeb.jwt));
     QVERIFY(!bearerWorks(m_aliceTool.jwt));
     QVERIFY(!bearerWorks(m_aliceManage.jwt));
+    QVERIFY(!oauth1Works()); // the OAuth 1.0a access token too
     QCOMPARE(redeem(m_aliceRefresh, m_tool.id), RefreshRefusal::Revoked);
     ProviderDatabase &db = *g.provider->database();
     QCOMPARE(

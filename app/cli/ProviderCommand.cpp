@@ -73,6 +73,29 @@ QString serveText(const provider::LocalProvider &provider, const QString &databa
                     + u'\n';
         }
     }
+    if (provider.demoClients().isEmpty())
+        return text;
+    text += u"\nDemo consumers (demo secrets, printed on purpose; --json has them too):\n"_s;
+    for (const provider::DemoClient &client : provider.demoClients()) {
+        QStringList traits {client.oauthVersion == 1 ? u"OAuth 1.0a"_s : u"OAuth 2.0"_s};
+        if (client.oauthVersion == 2)
+            traits << (client.confidential ? u"confidential"_s : u"public"_s);
+        if (client.ownerOnly)
+            traits << u"owner-only"_s;
+        traits << (client.approved ? u"approved"_s : u"proposed"_s);
+        text += u"  "_s + client.name + u"  ("_s + traits.join(u", "_s) + u")\n    client id: "_s
+            + client.clientId;
+        if (!client.clientSecret.isEmpty())
+            text += u"  secret: "_s + client.clientSecret;
+        text += u'\n';
+        if (!client.redirectUri.isEmpty())
+            text += u"    callback: "_s + client.redirectUri + u'\n';
+        if (!client.grantTypes.isEmpty())
+            text += u"    grant types: "_s + client.grantTypes.join(u' ') + u'\n';
+        if (!client.accessToken.isEmpty())
+            text += u"    access token: "_s + client.accessToken + u"  access secret: "_s
+                + client.accessSecret + u'\n';
+    }
     return text;
 }
 

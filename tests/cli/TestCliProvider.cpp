@@ -161,8 +161,8 @@ void TestCliProvider::serveTextWithScriptPath()
     const QByteArray line = startServe(process, {u"--demo"_s, u"--script-path"_s, u"/wiki"_s});
     QVERIFY2(line.startsWith("The local provider"), line.constData());
     QByteArray text = line + process.readAll();
-    // The whole summary ends with the last demo account; read until Admin's TOTP line.
-    while (!text.contains("ADMINDEMOTOTPSECRETADMINDEMO2345") && process.state() == QProcess::Running) {
+    // The whole summary ends with the demo consumers; read until the last one.
+    while (!text.contains("Demo proposed app") && process.state() == QProcess::Running) {
         if (!process.waitForReadyRead(30000))
             break;
         text += process.readAll();
@@ -171,6 +171,16 @@ void TestCliProvider::serveTextWithScriptPath()
     QVERIFY(text.contains("Carol-pass-demo"));
     QVERIFY(text.contains("CAROL-DEMO-RC-10"));
     QVERIFY(text.contains(":memory:"));
+    // The demo consumers with what a demo needs: ids, secrets of confidential ones, callbacks.
+    QVERIFY2(text.contains("Demo consumers"), text.constData());
+    QVERIFY(text.contains("Demo bot  (OAuth 2.0, confidential, approved)"));
+    QVERIFY(text.contains("Demo public app  (OAuth 2.0, public, approved)"));
+    QVERIFY(text.contains("Demo OAuth 1 tool  (OAuth 1.0a, approved)"));
+    QVERIFY(text.contains("Demo proposed app  (OAuth 2.0, confidential, proposed)"));
+    QVERIFY(text.contains("grant types: client_credentials"));
+    QVERIFY(text.contains("callback: http://127.0.0.1:53682/oauth1/callback"));
+    QCOMPARE(text.count("  secret: "),
+             5); // web app, bot, OAuth 1 tool, owner-only script, proposed: not the public app
     QSignalSpy finished(&process, &QProcess::finished);
     process.terminate();
     QVERIFY(finished.wait(30000));

@@ -1,6 +1,5 @@
 #include "ProfileDiscovery.h"
 
-
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMetaObject>

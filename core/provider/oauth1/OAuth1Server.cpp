@@ -204,13 +204,16 @@ std::optional<OAuth1Error> OAuth1Server::checkCallback(const OAuthClient &client
     return std::nullopt;
 }
 
-OAuth1Outcome<RequestToken> OAuth1Server::fetchRequestToken(const HttpRequest &request,
-                                                            const OAuth1Parameters &params)
+// The consumer of an initiate or token request, with the checks both make before the
+// signature: owner-only consumers have no three-legged flow, a consumer needs a secret or an
+// RSA key, and the request must come from an allowed address.
+OAuth1Outcome<OAuthClient> OAuth1Server::tokenEndpointConsumer(const HttpRequest &request,
+                                                               const OAuth1Parameters &params) const
 {
     OAuth1Outcome<OAuthClient> found = consumer(params);
-    if (auto *error = std::get_if<OAuth1Error>(&found))
-        return *error;
-    const OAuthClient client = std::get<OAuthClient>(found);
+    if (std::holds_alternative<OAuth1Error>(found))
+        return found;
+    const OAuthClient &client = std::get<OAuthClient>(found);
     if (client.ownerOnly)
         return OAuth1Error::ownerOnly(client.name,
                                       u"Special:OAuthConsumerRegistration/update/"_qs + client.consumerKey);
@@ -218,6 +221,16 @@ OAuth1Outcome<RequestToken> OAuth1Server::fetchRequestToken(const HttpRequest &r
         return noSecret();
     if (!allowsSource(client, request.peer))
         return OAuth1Error::badSourceIp();
+    return found;
+}
+
+OAuth1Outcome<RequestToken> OAuth1Server::fetchRequestToken(const HttpRequest &request,
+                                                            const OAuth1Parameters &params)
+{
+    OAuth1Outcome<OAuthClient> found = tokenEndpointConsumer(request, params);
+    if (auto *error = std::get_if<OAuth1Error>(&found))
+        return *error;
+    const OAuthClient client = std::get<OAuthClient>(found);
     if (auto error = checkSignature(request, params, client, QString(), QByteArray()))
         return *error;
     const QString callback = params.text("oauth_callback");
@@ -294,17 +307,10 @@ OAuth1Server::lookupAccessToken(const OAuthClient &client, const QString &token)
 OAuth1Outcome<OAuth1AccessToken> OAuth1Server::fetchAccessToken(const HttpRequest &request,
                                                                 const OAuth1Parameters &params)
 {
-    OAuth1Outcome<OAuthClient> found = consumer(params);
+    OAuth1Outcome<OAuthClient> found = tokenEndpointConsumer(request, params);
     if (auto *error = std::get_if<OAuth1Error>(&found))
         return *error;
     const OAuthClient client = std::get<OAuthClient>(found);
-    if (client.ownerOnly)
-        return OAuth1Error::ownerOnly(client.name,
-                                      u"Special:OAuthConsumerRegistration/update/"_qs + client.consumerKey);
-    if (client.secretKey.isEmpty() && client.rsaKey.isEmpty())
-        return noSecret();
-    if (!allowsSource(client, request.peer))
-        return OAuth1Error::badSourceIp();
     OAuth1Outcome<RequestToken> looked = lookupRequestToken(client, params.text("oauth_token"));
     if (auto *error = std::get_if<OAuth1Error>(&looked))
         return *error;

@@ -101,6 +101,8 @@ public:
 private:
     struct Signed;
     OAuth1Outcome<OAuthClient> consumer(const OAuth1Parameters &params) const;
+    OAuth1Outcome<OAuthClient> tokenEndpointConsumer(const HttpRequest &request,
+                                                     const OAuth1Parameters &params) const;
     std::optional<OAuth1Error> checkSignature(const HttpRequest &request, const OAuth1Parameters &params,
                                               const OAuthClient &client, const QString &token,
                                               const QByteArray &tokenSecret);
